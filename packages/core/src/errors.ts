@@ -1,0 +1,105 @@
+/**
+ * Every error @mail throws on purpose extends {@link MailError}: a stable string `code`
+ * (documented in docs/errors.md; messages may change, codes may not) and the underlying
+ * error kept as `cause`.
+ *
+ * Errors are recognised across copies of this package (ESM and CJS loaded side by side):
+ * `instanceof` checks a brand registered with `Symbol.for`, not the class identity.
+ */
+
+const BRAND = Symbol.for('@mail/core.error-kind');
+
+/** Stable error codes. See docs/errors.md. */
+export type MailErrorCode =
+  | 'MAIL_BAD_HEADER'
+  | 'MAIL_CONFIGURATION'
+  | 'MAIL_BACKEND_IMPORT'
+  | 'MAIL_MAILER_DOES_NOT_EXIST'
+  | 'MAIL_INVALID_ADDRESS'
+  | 'MAIL_SEND_FAILED'
+  | (string & {});
+
+export interface MailErrorOptions {
+  cause?: unknown;
+  code?: MailErrorCode;
+}
+
+function brandedInstanceOf(kind: string, value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const kinds = (value as { [BRAND]?: readonly string[] })[BRAND];
+  return Array.isArray(kinds) && kinds.includes(kind);
+}
+
+/** The base class of every error this library throws on purpose. */
+export class MailError extends Error {
+  /** Stable machine-readable code; see docs/errors.md. */
+  readonly code: MailErrorCode;
+
+  constructor(message: string, options: MailErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? (new.target as unknown as { defaultCode?: MailErrorCode }).defaultCode ?? 'MAIL_ERROR';
+    // Record every class in the chain by name, so a second copy of this package recognises it.
+    const kinds: string[] = [];
+    for (let p = new.target; p && p !== (Error as unknown); p = Object.getPrototypeOf(p)) kinds.push(p.name);
+    Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });
+  }
+
+  static defaultCode: MailErrorCode = 'MAIL_ERROR';
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || brandedInstanceOf(this.name, value);
+  }
+}
+
+/** A header name or value would inject a header or a line (CR, LF, U+0085, U+2028, U+2029…). */
+export class BadHeaderError extends MailError {
+  static override defaultCode: MailErrorCode = 'MAIL_BAD_HEADER';
+}
+
+/** A setting, a backend option or a path is wrong. The message names it. */
+export class ConfigurationError extends MailError {
+  static override defaultCode: MailErrorCode = 'MAIL_CONFIGURATION';
+}
+
+/** A backend could not be imported or is not a backend class. The message names the specifier. */
+export class BackendImportError extends MailError {
+  static override defaultCode: MailErrorCode = 'MAIL_BACKEND_IMPORT';
+}
+
+/** `using: alias` names a mailer that the `mailers` setting does not define. */
+export class MailerDoesNotExist extends MailError {
+  static override defaultCode: MailErrorCode = 'MAIL_MAILER_DOES_NOT_EXIST';
+}
+
+/** An address is malformed (an envelope address, a header address). */
+export class InvalidAddressError extends MailError {
+  static override defaultCode: MailErrorCode = 'MAIL_INVALID_ADDRESS';
+}
+
+export interface SendErrorOptions extends MailErrorOptions {
+  /** How many messages of the batch were delivered before the failure. */
+  sent?: number;
+  /** Whether retrying later may succeed (4xx replies, timeouts, dropped connections). */
+  transient?: boolean;
+  /** Index in the batch of the message that failed, when one did. */
+  messageIndex?: number;
+}
+
+/** Delivery failed. `sent` counts what was delivered before the failure. */
+export class SendError extends MailError {
+  static override defaultCode: MailErrorCode = 'MAIL_SEND_FAILED';
+  /** Messages of the batch delivered before the failure. */
+  sent: number;
+  /** True when retrying later may succeed. */
+  transient: boolean;
+  /** Index in the batch of the message that failed, if known. */
+  messageIndex: number | undefined;
+
+  constructor(message: string, options: SendErrorOptions = {}) {
+    super(message, options);
+    this.sent = options.sent ?? 0;
+    this.transient = options.transient ?? false;
+    this.messageIndex = options.messageIndex;
+  }
+}
