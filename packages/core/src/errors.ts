@@ -24,6 +24,15 @@ export interface MailErrorOptions {
   code?: MailErrorCode;
 }
 
+/**
+ * The stable name of an error class: its own static `errorName` when it declares one (the
+ * classes here do, because a bundler may rename a class, e.g. `SendError2`), else its `name`.
+ */
+function kindOf(ctor: unknown): string {
+  const c = ctor as { errorName?: string; name: string };
+  return Object.hasOwn(c, 'errorName') && typeof c.errorName === 'string' ? c.errorName : c.name;
+}
+
 function brandedInstanceOf(kind: string, value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const kinds = (value as { [BRAND]?: readonly string[] })[BRAND];
@@ -37,43 +46,51 @@ export class MailError extends Error {
 
   constructor(message: string, options: MailErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    // Non-enumerable like Error's own `name`, so util.inspect shows it once, in the header.
+    Object.defineProperty(this, 'name', { value: kindOf(new.target), enumerable: false, writable: true, configurable: true });
     this.code = options.code ?? (new.target as unknown as { defaultCode?: MailErrorCode }).defaultCode ?? 'MAIL_ERROR';
     // Record every class in the chain by name, so a second copy of this package recognises it.
     const kinds: string[] = [];
-    for (let p = new.target; p && p !== (Error as unknown); p = Object.getPrototypeOf(p)) kinds.push(p.name);
+    for (let p = new.target; p && p !== (Error as unknown); p = Object.getPrototypeOf(p)) kinds.push(kindOf(p));
     Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });
   }
 
+  /** The class's stable name (used for `name` and for cross-copy `instanceof`). */
+  static readonly errorName: string = 'MailError';
   static defaultCode: MailErrorCode = 'MAIL_ERROR';
 
   static [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || brandedInstanceOf(this.name, value);
+    return Function.prototype[Symbol.hasInstance].call(this, value) || brandedInstanceOf(kindOf(this), value);
   }
 }
 
 /** A header name or value would inject a header or a line (CR, LF, U+0085, U+2028, U+2029…). */
 export class BadHeaderError extends MailError {
+  static override readonly errorName: string = 'BadHeaderError';
   static override defaultCode: MailErrorCode = 'MAIL_BAD_HEADER';
 }
 
 /** A setting, a backend option or a path is wrong. The message names it. */
 export class ConfigurationError extends MailError {
+  static override readonly errorName: string = 'ConfigurationError';
   static override defaultCode: MailErrorCode = 'MAIL_CONFIGURATION';
 }
 
 /** A backend could not be imported or is not a backend class. The message names the specifier. */
 export class BackendImportError extends MailError {
+  static override readonly errorName: string = 'BackendImportError';
   static override defaultCode: MailErrorCode = 'MAIL_BACKEND_IMPORT';
 }
 
 /** `using: alias` names a mailer that the `mailers` setting does not define. */
 export class MailerDoesNotExist extends MailError {
+  static override readonly errorName: string = 'MailerDoesNotExist';
   static override defaultCode: MailErrorCode = 'MAIL_MAILER_DOES_NOT_EXIST';
 }
 
 /** An address is malformed (an envelope address, a header address). */
 export class InvalidAddressError extends MailError {
+  static override readonly errorName: string = 'InvalidAddressError';
   static override defaultCode: MailErrorCode = 'MAIL_INVALID_ADDRESS';
 }
 
@@ -88,6 +105,7 @@ export interface SendErrorOptions extends MailErrorOptions {
 
 /** Delivery failed. `sent` counts what was delivered before the failure. */
 export class SendError extends MailError {
+  static override readonly errorName: string = 'SendError';
   static override defaultCode: MailErrorCode = 'MAIL_SEND_FAILED';
   /** Messages of the batch delivered before the failure. */
   sent: number;
