@@ -59,7 +59,9 @@ export class MailError extends Error {
   static readonly errorName: string = 'MailError';
   static defaultCode: MailErrorCode = 'MAIL_ERROR';
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class on the right of `instanceof` (a subclass too), not MailError.
+    // biome-ignore lint/complexity/noThisInStatic: see above
     return Function.prototype[Symbol.hasInstance].call(this, value) || brandedInstanceOf(kindOf(this), value);
   }
 }

@@ -1,7 +1,13 @@
 import { MailError, SendError } from '../errors.js';
 import type { EmailMessage } from '../message/email-message.js';
+import type { Settings } from '../settings/definitions.js';
+import { defaultSettings, getSettings } from '../settings/settings-store.js';
+import { checkOptionNames, MAILER_ALIAS } from './backend-context.js';
 import { prepareMessage } from './prepare-message.js';
 import type { BackendCapabilities, BackendOptions, PreparedMessage } from './types.js';
+
+/** Brand on the prototype, so a backend from another copy of @mail/core passes `instanceof`. */
+const BACKEND_BRAND = Symbol.for('@mail/core.backend');
 
 /**
  * What a backend's {@link BaseEmailBackend.deliver} reports each message's fate to.
@@ -26,9 +32,17 @@ export interface DeliveryOutcome {
  * {@link BaseEmailBackend.deliverOne} (or {@link BaseEmailBackend.deliver} for a whole batch)
  * and, when it keeps a connection, `open()` and `close()`.
  *
+ * Conventions for subclasses (see docs/writing-a-backend.md):
+ * - declare the accepted constructor options in `static readonly optionNames`; any other option
+ *   is a ConfigurationError naming it (`failSilently` is always accepted);
+ * - take fallbacks for options not given from {@link BaseEmailBackend.settingDefaults}, never
+ *   from `getSettings()` directly, so a backend built from a `mailers` entry uses that entry alone;
+ * - {@link BaseEmailBackend.alias} is the mailer alias it was built for, or null.
+ *
  * @example
  * ```ts
  * class MyBackend extends BaseEmailBackend {
+ *   static readonly optionNames = ['apiKey'] as const;
  *   protected async deliverOne({ mime, envelope }: PreparedMessage) {
  *     await myApi.send(envelope.from, envelope.to, await mime.asBytes());
  *   }
@@ -36,8 +50,17 @@ export interface DeliveryOutcome {
  * ```
  */
 export abstract class BaseEmailBackend {
+  /**
+   * The constructor options this backend accepts (besides `failSilently`). When a class declares
+   * it, any other option is a ConfigurationError; when it is undefined, options are not checked.
+   */
+  static readonly optionNames?: readonly string[];
+
   /** Swallow delivery failures (never bad input) and count only what was delivered. */
   failSilently: boolean;
+
+  /** The `mailers` alias this backend was built for (`mailers.get(alias)`), or null. */
+  readonly alias: string | null;
 
   /** What this backend can do; the conformance suite reads it. */
   readonly capabilities: BackendCapabilities = { delivers: true, keepsConnection: false };
@@ -50,7 +73,20 @@ export abstract class BaseEmailBackend {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`Backend options must be an object, got ${options === null ? 'null' : typeof options}.`);
     }
+    const alias = (options as { [MAILER_ALIAS]?: unknown })[MAILER_ALIAS];
+    this.alias = typeof alias === 'string' ? alias : null;
+    checkOptionNames(new.target, options, this.alias);
     this.failSilently = Boolean(options.failSilently);
+  }
+
+  /**
+   * Where options not given to the constructor come from: the resolved settings
+   * (`configure()` over the environment over the defaults), except for a backend built from a
+   * `mailers` entry, which sees only the built-in defaults, because a mailer takes its options
+   * from its entry alone.
+   */
+  protected settingDefaults(): Settings {
+    return this.alias === null ? getSettings() : defaultSettings();
   }
 
   /** Open a connection. Resolves true when it opened a new one, false when one was open or the backend has none. */
@@ -82,12 +118,15 @@ export abstract class BaseEmailBackend {
     const batch = list.map((message, index) => prepareMessage(message, index));
 
     this.#inFlight++;
+    let sent = 0;
+    let failure: { error: unknown } | undefined;
     try {
-      return await this.#exclusive(async () => {
+      sent = await this.#exclusive(async () => {
         if (!this.#autoOpened) {
           try {
             if (await this.open()) this.#autoOpened = true;
           } catch (error) {
+            if (error instanceof MailError && !(error instanceof SendError)) throw error; // configuration, not delivery
             if (this.failSilently) return 0;
             throw toSendError(error, 'Could not open the connection', 0, undefined);
           }
@@ -96,15 +135,22 @@ export abstract class BaseEmailBackend {
         await this.deliver(batch, outcome);
         return outcome.sent;
       });
-    } finally {
-      this.#inFlight--;
-      if (this.#inFlight === 0 && this.#autoOpened) {
-        this.#autoOpened = false;
-        await this.#exclusive(() => this.close()).catch((error) => {
-          if (!this.failSilently) throw error;
-        });
+    } catch (error) {
+      failure = { error };
+    }
+    this.#inFlight--;
+    // The last batch in flight closes what a batch opened; an open() by the caller is left alone.
+    if (this.#inFlight === 0 && this.#autoOpened) {
+      this.#autoOpened = false;
+      try {
+        await this.#exclusive(() => this.close());
+      } catch (error) {
+        // A delivery error matters more than the close error that may follow it.
+        if (!failure && !this.failSilently) failure = { error: toSendError(error, 'Could not close the connection', sent, undefined) };
       }
     }
+    if (failure) throw failure.error;
+    return sent;
   }
 
   /**
@@ -133,7 +179,18 @@ export abstract class BaseEmailBackend {
     this.#queue = run.catch(() => undefined);
     return run;
   }
+
+  /** True for instances of this class, and for backends from another copy of @mail/core. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class on the right of `instanceof`: a subclass check stays an identity
+    // check; only the base class also recognises the brand of another copy.
+    const branded = value !== null && typeof value === 'object' && BACKEND_BRAND in value;
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    return Function.prototype[Symbol.hasInstance].call(this, value) || (branded && this === BaseEmailBackend);
+  }
 }
+
+Object.defineProperty(BaseEmailBackend.prototype, BACKEND_BRAND, { value: true });
 
 class Outcome implements DeliveryOutcome {
   sent = 0;
@@ -158,6 +215,17 @@ class Outcome implements DeliveryOutcome {
   }
 }
 
+/** Network failures that a later retry may get past. */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEOUT']);
+
+function isTransient(error: unknown): boolean {
+  const e = error as { transient?: unknown; code?: unknown; responseCode?: unknown } | null;
+  if (e === null || typeof e !== 'object') return false;
+  if (typeof e.transient === 'boolean') return e.transient;
+  if (typeof e.responseCode === 'number') return e.responseCode >= 400 && e.responseCode < 500; // RFC 5321 §4.2.1: 4yz is transient
+  return typeof e.code === 'string' && TRANSIENT_CODES.has(e.code);
+}
+
 function toSendError(error: unknown, context: string, sent: number, index: number | undefined): SendError {
   const reason = error instanceof Error ? error.message : String(error);
   if (error instanceof SendError) {
@@ -166,6 +234,5 @@ function toSendError(error: unknown, context: string, sent: number, index: numbe
     if (!error.message.startsWith(context)) error.message = `${context}: ${error.message}`;
     return error;
   }
-  const transient = Boolean((error as { transient?: boolean } | null)?.transient);
-  return new SendError(`${context}: ${reason}`, { cause: error, sent, transient, messageIndex: index });
+  return new SendError(`${context}: ${reason}`, { cause: error, sent, transient: isTransient(error), messageIndex: index });
 }

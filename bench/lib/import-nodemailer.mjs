@@ -1,0 +1,2 @@
+// Cold import of nodemailer, for reference next to @mail/core.
+await import('nodemailer');

@@ -1,0 +1,114 @@
+import type { Socket } from 'node:net';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+
+/** One complete SMTP reply: its code and its text (every line, codes stripped). */
+export interface SmtpReply {
+  code: number;
+  /** The reply as the server sent it, lines joined with a space. */
+  text: string;
+}
+
+/** The parts of nodemailer's connection this module leans on (stable across its 10.x line). */
+interface ConnectionInternals {
+  _socket: Socket;
+  _onSocketData: (chunk: Buffer) => void;
+}
+
+/** A reply longer than this is a broken or hostile server (nodemailer's limit too). */
+const MAX_REPLY = 1024 * 1024;
+
+/**
+ * Reads SMTP replies (RFC 5321 §4.2: `250-…` continues, `250 …` ends) off a connection that
+ * nodemailer opened, while this package pipelines transactions on it. It takes the socket's
+ * data from nodemailer for as long as it is attached and gives it back on {@link release};
+ * nodemailer keeps watching for errors, timeouts and the close, which fail every pending read.
+ */
+export class ReplyReader {
+  readonly #connection: SMTPConnection & ConnectionInternals;
+  readonly #socket: Socket;
+  #pending = '';
+  #lines: string[] = [];
+  readonly #ready: SmtpReply[] = [];
+  readonly #waiters: { resolve: (reply: SmtpReply) => void; reject: (error: unknown) => void }[] = [];
+  #failure: unknown = null;
+  readonly #listeners = new Set<(error: unknown) => void>();
+
+  constructor(connection: SMTPConnection) {
+    this.#connection = connection as SMTPConnection & ConnectionInternals;
+    this.#socket = this.#connection._socket;
+    this.#socket.removeListener('data', this.#connection._onSocketData);
+    this.#socket.on('data', this.#onData);
+    connection.on('error', this.#onError);
+    connection.on('end', this.#onEnd);
+  }
+
+  /** The next reply; rejects when the connection failed or closed before it came. */
+  next(): Promise<SmtpReply> {
+    const reply = this.#ready.shift();
+    if (reply) return Promise.resolve(reply);
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /** Why the connection failed, if it did. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  /** Call `listener` once the connection fails (at once if it has); returns the unsubscribe. */
+  onFailure(listener: (error: unknown) => void): () => void {
+    if (this.#failure) {
+      listener(this.#failure);
+      return () => {};
+    }
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Hand the socket back to nodemailer (for RSET and QUIT). */
+  release(): void {
+    this.#socket.removeListener('data', this.#onData);
+    this.#connection.removeListener('error', this.#onError);
+    this.#connection.removeListener('end', this.#onEnd);
+    if (!this.#connection.destroyed) this.#socket.on('data', this.#connection._onSocketData);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    // latin1 keeps each byte one character, so a UTF-8 sequence split across chunks survives.
+    this.#pending += chunk.toString('latin1');
+    let end: number;
+    while ((end = this.#pending.indexOf('\n')) !== -1) {
+      const line = this.#pending.slice(0, end).replace(/\r$/, '');
+      this.#pending = this.#pending.slice(end + 1);
+      this.#lines.push(line);
+      if (/^\d{3}-/.test(line)) continue;
+      const lines = this.#lines;
+      this.#lines = [];
+      const code = Number.parseInt(line.slice(0, 3), 10);
+      const text = Buffer.from(lines.join(' '), 'latin1').toString('utf8');
+      this.#deliver({ code: Number.isNaN(code) ? 0 : code, text });
+    }
+    if (this.#pending.length > MAX_REPLY) this.#fail(Object.assign(new Error('The SMTP server sent an overlong reply'), { code: 'EPROTOCOL' }));
+  };
+
+  readonly #onError = (error: unknown): void => {
+    this.#fail(error);
+  };
+
+  readonly #onEnd = (): void => {
+    this.#fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' }));
+  };
+
+  #deliver(reply: SmtpReply): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter.resolve(reply);
+    else this.#ready.push(reply);
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= error;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure);
+    for (const listener of [...this.#listeners]) listener(this.#failure);
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,186 @@
+import { SendError, type SendErrorOptions } from '@mail/core';
+
+/** Options of {@link SmtpError}, beyond those of `SendError`. */
+export interface SmtpErrorOptions extends SendErrorOptions {
+  /** The server's reply code (`550`, `421`…), when the server replied. */
+  responseCode?: number;
+  /** The SMTP step that failed: `CONN`, `EHLO`, `STARTTLS`, `AUTH PLAIN`, `MAIL FROM`, `RCPT TO`, `DATA`… */
+  command?: string;
+  /** Recipients the server refused for the failed message. */
+  rejected?: readonly string[];
+  /** Recipients the server accepted for the failed message (it may have been delivered to them). */
+  accepted?: readonly string[];
+}
+
+/**
+ * An SMTP delivery failure. Extends `SendError` with the server's reply code and the recipients
+ * it refused or accepted. `transient` is true for 4xx replies, timeouts and dropped or refused
+ * connections (retrying later may work) and false for 5xx replies and local problems. The server's
+ * reply is in the message; the underlying error (its `code` is the system error, such as
+ * `ECONNREFUSED`, when there was one) is the `cause`. No password ever appears in either.
+ *
+ * @example
+ * ```ts
+ * import { SmtpError } from '@mail/backend-smtp';
+ * try {
+ *   await sendMail({ subject, message, recipientList: ['a@example.com'] });
+ * } catch (error) {
+ *   if (error instanceof SmtpError && error.transient) retryLater();
+ * }
+ * ```
+ */
+export class SmtpError extends SendError {
+  /** The server's reply code, when it replied. */
+  responseCode: number | undefined;
+  /** The SMTP step that failed, when known. */
+  command: string | undefined;
+  /** Recipients refused by the server (empty unless a recipient was refused). */
+  rejected: readonly string[];
+  /** Recipients the server accepted for the failed message. */
+  accepted: readonly string[];
+
+  constructor(message: string, options: SmtpErrorOptions = {}) {
+    super(message, options);
+    this.responseCode = options.responseCode;
+    this.command = options.command;
+    this.rejected = options.rejected ?? [];
+    this.accepted = options.accepted ?? [];
+  }
+}
+
+/** An error for a server reply that refused a step (`what` says which). */
+export function replyError(what: string, reply: { code: number; text: string }, command: string, scrub: (text: string) => string): SmtpError {
+  return new SmtpError(`${what}: ${scrub(reply.text)}`, {
+    responseCode: reply.code,
+    transient: reply.code >= 400 && reply.code <= 499,
+    command,
+  });
+}
+
+/**
+ * A message the server took for some recipients and refused for others. It counts as failed
+ * (Django would hide this): the error lists both, so the refused ones can be retried alone.
+ */
+export function partialRefusal(
+  rejected: readonly { address: string; reply: { code: number; text: string } }[],
+  accepted: readonly string[],
+  scrub: (text: string) => string,
+): SmtpError {
+  const codes = rejected.map((r) => r.reply.code).filter((code) => code > 0);
+  return new SmtpError(
+    `The SMTP server refused ${rejected.map((r) => `${r.address} (${scrub(r.reply.text)})`).join(', ')}; ` +
+      `the message was accepted for ${accepted.join(', ')} only`,
+    {
+      responseCode: codes[0],
+      transient: codes.length > 0 && codes.every((code) => code >= 400 && code <= 499),
+      command: 'RCPT TO',
+      rejected: rejected.map((r) => r.address),
+      accepted: [...accepted],
+    },
+  );
+}
+
+/** What nodemailer's SMTP client puts on its errors (see its `_formatError`). */
+interface NodemailerSmtpError extends Error {
+  code?: string;
+  originalCode?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  errno?: number;
+  syscall?: string;
+  address?: string;
+  port?: number;
+  timeoutType?: string;
+  recipient?: string;
+  rejected?: string[];
+  rejectedErrors?: NodemailerSmtpError[];
+}
+
+/** Client-side error codes meaning the connection broke or never came up: worth retrying. */
+const TRANSIENT_CODES = new Set(['ETIMEDOUT', 'ECONNECTION', 'ESOCKET']);
+/** System error codes (from the socket or DNS) that are worth retrying. */
+const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Removes every form in which a password could appear in a string: in clear, base64 alone
+ * (AUTH LOGIN, RFC 4954 §4) and base64 of `\0user\0password` (AUTH PLAIN, RFC 4616 §2),
+ * and percent-encoded (URLs). A server may echo what it received in its reply.
+ */
+export function makeScrubber(username: string, password: string): (text: string) => string {
+  if (!password) return (text) => text;
+  const forms = new Set<string>([
+    password,
+    Buffer.from(password, 'utf8').toString('base64'),
+    Buffer.from(`\u0000${username}\u0000${password}`, 'utf8').toString('base64'),
+    Buffer.from(`${username}\u0000${username}\u0000${password}`, 'utf8').toString('base64'),
+    encodeURIComponent(password),
+  ]);
+  const sorted = [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const form of sorted) out = out.split(form).join('[redacted]');
+    return out;
+  };
+}
+
+/**
+ * Turns an error of nodemailer's SMTP client into an {@link SmtpError}. The cause is a fresh copy
+ * holding only known fields, every string scrubbed, so neither the message nor `util.inspect`
+ * of the error and its causes can show the password (nodemailer's own objects keep credentials).
+ */
+export function toSmtpError(error: unknown, what: string, scrub: (text: string) => string): SmtpError {
+  if (error instanceof SmtpError) return error;
+  const source = (error ?? {}) as NodemailerSmtpError;
+  const cause = scrubbedCopy(source, scrub);
+  const responseCode = typeof source.responseCode === 'number' ? source.responseCode : undefined;
+  const systemCode = source.originalCode ?? source.code;
+  const transient =
+    responseCode !== undefined
+      ? responseCode >= 400 && responseCode < 500
+      : !isCertificateError(source) && (TRANSIENT_CODES.has(source.code ?? '') || TRANSIENT_SYSTEM_CODES.has(systemCode ?? ''));
+  const reason = source.message ? scrub(source.message) : String(error);
+  return new SmtpError(`${what}: ${reason}${hint(source)}`, {
+    cause,
+    responseCode,
+    transient,
+    command: source.command,
+    rejected: source.rejected ? [...source.rejected] : undefined,
+  });
+}
+
+/** What to do about the common failures. */
+function hint(error: NodemailerSmtpError): string {
+  const system = error.originalCode ?? error.code;
+  if (system === 'ECONNREFUSED') return ' (is the SMTP server running, and are host and port right?)';
+  if (error.code === 'ETIMEDOUT') return ' (the server did not answer in time; check host, port and the timeout option)';
+  if (error.code === 'EAUTH') return ' (check username and password)';
+  if (isCertificateError(error)) {
+    return ' (the server certificate did not verify; pass its CA in tlsOptions: { ca })';
+  }
+  return '';
+}
+
+/** A certificate that did not verify: a configuration problem, not worth retrying as is. */
+function isCertificateError(error: NodemailerSmtpError): boolean {
+  const system = error.originalCode ?? '';
+  return /CERT|SELF_SIGNED|ALTNAME/.test(system) || /certificate|self[- ]signed|unable to verify|altnames/i.test(error.message ?? '');
+}
+
+function scrubbedCopy(source: NodemailerSmtpError, scrub: (text: string) => string): Error {
+  const copy = new Error(scrub(String(source.message ?? source)));
+  copy.name = typeof source.name === 'string' ? source.name : 'Error';
+  if (typeof source.stack === 'string') copy.stack = scrub(source.stack);
+  const fields = copy as NodemailerSmtpError & { smtpCode?: string };
+  // `code` is the system error when there was one (ECONNREFUSED…), nodemailer's kind otherwise.
+  if (source.originalCode ?? source.code) fields.code = source.originalCode ?? source.code;
+  if (source.originalCode && source.code) fields.smtpCode = source.code;
+  if (typeof source.responseCode === 'number') fields.responseCode = source.responseCode;
+  if (typeof source.response === 'string') fields.response = scrub(source.response);
+  if (typeof source.command === 'string') fields.command = source.command;
+  for (const key of ['errno', 'syscall', 'address', 'port', 'timeoutType', 'recipient'] as const) {
+    const value = source[key];
+    if (value !== undefined) (fields as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? scrub(value) : value;
+  }
+  return copy;
+}

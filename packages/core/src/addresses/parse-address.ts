@@ -1,0 +1,283 @@
+import { Buffer } from 'node:buffer';
+import addressparser from 'nodemailer/lib/addressparser';
+import { toASCII } from 'nodemailer/lib/punycode';
+import { InvalidAddressError } from '../errors.js';
+import { checkHeaderValue } from '../headers/check-header.js';
+import { encodeDisplayName } from '../headers/encode-header.js';
+
+/** An address as a `'Name <addr>'` string or a `[name, addr]` pair (as `admins` holds them). */
+export type AddressInput = string | readonly [name: string, address: string];
+
+/** One mailbox: display name (may be empty) and the address as written (Unicode domain kept). */
+export interface Mailbox {
+  name: string;
+  address: string;
+}
+
+/** An RFC 5322 §3.4 group: `Name: a@x, b@y;`. */
+export interface AddressGroup {
+  name: string;
+  group: Mailbox[];
+}
+
+/** A parsed address entry. */
+export type ParsedAddress = Mailbox | AddressGroup;
+
+// RFC 5321 §4.5.3.1: a local part is at most 64 octets, a domain 255, a path (with its angle
+// brackets) 256, so an address 254; RFC 1035 §2.3.4: a label is at most 63 octets. Longer
+// addresses are refused by servers and would push header lines towards 998 octets.
+const MAX_LOCAL = 64;
+const MAX_ADDRESS = 254;
+const MAX_LABEL = 63;
+
+// A quoted local part (RFC 5322 §3.4.1), or a dot-atom-like one; UTF-8 allowed (RFC 6531).
+const LOCAL_PART = /^(?:"(?:[^"\\]|\\.)*"|[^\s<>()[\]\\,;:@"]+)$/;
+// A domain name (A-labels or U-labels) or a domain literal.
+const DOMAIN = /^(?:\[[^\s[\]\\]*\]|[^\s<>()[\]\\,;:@"]+)$/;
+
+/**
+ * Split an addr-spec at the `@` that separates the local part from the domain: the last one,
+ * so a quoted local part holding an `@` (`"a@evil.example x"@victim.example`) keeps its domain.
+ */
+function splitAddress(address: string): [local: string, domain: string | null] {
+  const at = address.lastIndexOf('@');
+  return at === -1 ? [address, null] : [address.slice(0, at), address.slice(at + 1)];
+}
+
+/** Check an addr-spec's shape; return it with its domain as IDNA A-labels (RFC 5890). */
+function validAddress(address: string, input: string, field: string): string {
+  // Octets, not characters: UTF-8 (RFC 6531) takes up to 4 a character.
+  if (Buffer.byteLength(address) > MAX_ADDRESS) {
+    throw new InvalidAddressError(`Invalid address in ${field}: longer than ${MAX_ADDRESS} octets (RFC 5321 §4.5.3.1).`);
+  }
+  const [local, domain] = splitAddress(address);
+  if (!local || !LOCAL_PART.test(local)) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the part before '@' is empty or malformed.`);
+  }
+  if (Buffer.byteLength(local) > MAX_LOCAL) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the part before '@' is longer than ${MAX_LOCAL} octets (RFC 5321 §4.5.3.1.1).`);
+  }
+  // An address without a domain ('django') is kept, as Django keeps it: a local MTA may deliver it.
+  if (domain === null) return local;
+  if (!domain || !DOMAIN.test(domain)) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the domain after '@' is empty or malformed.`);
+  }
+  let ascii: string;
+  try {
+    ascii = toASCII(domain);
+  } catch (error) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the domain is not a valid IDNA name.`, { cause: error });
+  }
+  if (!ascii.startsWith('[') && ascii.split('.').some((label) => label.length > MAX_LABEL || label.length === 0)) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: a domain label is empty or longer than ${MAX_LABEL} octets.`);
+  }
+  const result = `${local}@${ascii}`;
+  if (Buffer.byteLength(result) > MAX_ADDRESS) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: longer than ${MAX_ADDRESS} octets once the domain is in IDNA form.`);
+  }
+  return result;
+}
+
+/**
+ * The `<…>` parts of an entry outside quoted strings and comments. addressparser reads
+ * `a, b <evil@x> <victim@y>` as one mailbox at evil@x; the caller refuses more than one.
+ */
+function angleAddresses(input: string): string[] {
+  const found: string[] = [];
+  let quoted = false;
+  let comment = 0;
+  let start = -1;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c === '\\' && (quoted || comment)) i++;
+    else if (quoted) quoted = c !== '"';
+    else if (comment) comment += c === '(' ? 1 : c === ')' ? -1 : 0;
+    else if (c === '"') quoted = true;
+    else if (c === '(') comment = 1;
+    else if (c === '<') start = i + 1;
+    else if (c === '>' && start !== -1) {
+      found.push(input.slice(start, i).trim());
+      start = -1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Parse one address entry: `'addr'`, `'Name <addr>'`, a group `'Team: a@x, b@y;'`, or a
+ * `[name, addr]` pair. Line breaks are a {@link BadHeaderError}; anything else malformed (two
+ * addresses where one is expected, an empty local part) an {@link InvalidAddressError}. The
+ * domain is returned as IDNA A-labels.
+ *
+ * @example
+ * ```ts
+ * parseAddress('Zoë <zoe@bücher.de>', 'to'); // { name: 'Zoë', address: 'zoe@xn--bcher-kva.de' }
+ * ```
+ */
+export function parseAddress(input: AddressInput, field: string, mailboxOnly = false): ParsedAddress {
+  if (Array.isArray(input)) {
+    const [name, address] = input as readonly [string, string];
+    if (typeof name !== 'string' || typeof address !== 'string') {
+      throw new TypeError(`An address pair in ${field} must be [name, address] strings.`);
+    }
+    checkHeaderValue(field, name); // INJECTION GUARD: display name
+    const bare = parseAddress(address, field);
+    if ('group' in bare || bare.name) {
+      throw new InvalidAddressError(`Invalid address ${JSON.stringify(address)} in ${field}: expected a bare address in the pair.`);
+    }
+    return { name, address: bare.address };
+  }
+  if (typeof input !== 'string') {
+    throw new TypeError(`An address in ${field} must be a string, got ${input === null ? 'null' : typeof input}.`);
+  }
+  checkHeaderValue(field, input); // INJECTION GUARD: the whole entry, display name included
+  const parsed = addressparser(input);
+  if (parsed.length !== 1) {
+    throw new InvalidAddressError(
+      parsed.length === 0
+        ? `Invalid address ${JSON.stringify(input)} in ${field}: no address found.`
+        : `Invalid address ${JSON.stringify(input)} in ${field}: expected one address, found ${parsed.length}. Give each address as its own list item.`,
+    );
+  }
+  const entry = parsed[0];
+  if (!entry.group) {
+    // The address must be the one in the (only) <…>: a display name must never redirect mail.
+    const angles = angleAddresses(input);
+    if (angles.length > 1 || (angles.length === 1 && angles[0] !== entry.address)) {
+      throw new InvalidAddressError(
+        `Invalid address ${JSON.stringify(input)} in ${field}: expected one <address>, found ${angles.length}. Quote a display name that holds '<', ',' or '@', or pass [name, address].`,
+      );
+    }
+  }
+  // RFC 5322 §3.4: a group ends with ';'. Without one, 'Support: Team <a@x>' is a display name
+  // holding a colon (a template such as `${name} <a@x>`), never a group: a group would make
+  // clients show "Support" alone, and in From it is invalid (RFC 5322 §3.6.2).
+  if (entry.group && !input.trimEnd().endsWith(';')) {
+    const lt = input.lastIndexOf('<');
+    if (entry.group.length !== 1 || lt === -1 || entry.group[0].group) {
+      throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: a ':' outside quotes starts a group; quote the display name ("Name: x" <a@example.com>) or pass [name, address].`);
+    }
+    const name = input.slice(0, lt).trim().replace(/^"(.*)"$/, '$1');
+    return toMailbox(name, entry.group[0].address, input, field);
+  }
+  if (entry.group && mailboxOnly) {
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: a group is not allowed here, only one mailbox.`);
+  }
+  if (entry.group) {
+    const group: Mailbox[] = [];
+    for (const member of entry.group) {
+      if (member.group) throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: nested groups.`);
+      group.push(toMailbox(member.name, member.address, input, field));
+    }
+    return { name: entry.name, group };
+  }
+  return toMailbox(entry.name, entry.address, input, field);
+}
+
+function toMailbox(name: string, address: string, input: string, field: string): Mailbox {
+  if (!address) {
+    // addressparser reads a lone word ('django') as a name; it is an address without a domain.
+    if (name && !/[\s<>]/.test(name) && !input.includes('<')) return { name: '', address: validAddress(name, input, field) };
+    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: no address found.`);
+  }
+  return { name, address: validAddress(address, input, field) };
+}
+
+/**
+ * The bare addresses of an entry (the mailbox, or a group's members), IDNA domains, no display
+ * names: what goes in the SMTP envelope.
+ */
+export function bareAddresses(input: AddressInput, field: string, mailboxOnly = false): string[] {
+  const cache = mailboxOnly ? bareMailboxCache : bareCache;
+  const cached = typeof input === 'string' ? cache.get(input) : undefined;
+  if (cached !== undefined) return [...cached];
+  const entry = parseAddress(input, field, mailboxOnly);
+  const bare = 'group' in entry ? entry.group.map((m) => m.address) : [entry.address];
+  if (typeof input === 'string') {
+    if (cache.size >= FORMAT_CACHE_ENTRIES) cache.clear();
+    cache.set(input, bare);
+  }
+  return [...bare];
+}
+
+const bareCache = new Map<string, readonly string[]>();
+const bareMailboxCache = new Map<string, readonly string[]>();
+
+function formatMailbox(m: Mailbox): string {
+  return m.name ? `${encodeDisplayName(m.name)} <${m.address}>` : m.address;
+}
+
+/**
+ * Format an address entry for a header, as Django's `sanitize_address` does: display name
+ * encoded (RFC 2047) or quoted where needed, domain as IDNA A-labels, groups kept.
+ *
+ * @example
+ * ```ts
+ * formatAddress(['Zoë Ünïcode', 'zoe@example.com']); // '=?UTF-8?Q?Zo=C3=AB_=C3=9Cn=C3=AFcode?= <zoe@example.com>'
+ * ```
+ */
+export function formatAddress(input: AddressInput, field = 'address', mailboxOnly = false): string {
+  if (typeof input !== 'string') return formatUncached(input, field, mailboxOnly);
+  // The same sender and recipients recur message after message; parsing is the costly part.
+  const cache = mailboxOnly ? mailboxCache : formatCache;
+  let formatted = cache.get(input);
+  if (formatted === undefined) {
+    formatted = formatUncached(input, field, mailboxOnly);
+    if (cache.size >= FORMAT_CACHE_ENTRIES) cache.clear();
+    cache.set(input, formatted);
+  }
+  return formatted;
+}
+
+const FORMAT_CACHE_ENTRIES = 1024;
+// Only successful results are kept, so errors (which name the field) are always computed afresh.
+const formatCache = new Map<string, string>();
+const mailboxCache = new Map<string, string>();
+
+function formatUncached(input: AddressInput, field: string, mailboxOnly: boolean): string {
+  const entry = parseAddress(input, field, mailboxOnly);
+  if ('group' in entry) return `${encodeDisplayName(entry.name)}: ${entry.group.map(formatMailbox).join(', ')};`;
+  return formatMailbox(entry);
+}
+
+/** Django's name for {@link formatAddress}. */
+export const sanitizeAddress = formatAddress;
+
+/**
+ * Format a header's list of addresses (empty entries dropped), comma-separated, for the wire.
+ * A header override given as one string may hold several addresses; it is split first.
+ */
+export function formatAddressList(list: readonly AddressInput[], field: string, mailboxOnly = false): string {
+  const out: string[] = [];
+  for (const item of list) {
+    if (item === '' || item === null || item === undefined) continue;
+    out.push(formatAddress(item, field, mailboxOnly));
+  }
+  return out.join(', ');
+}
+
+/**
+ * Split a header value holding several addresses (`'a@x, B <b@y>'`) into entries, checking it
+ * for line breaks first. Used for user headers that override To, Cc, From or Reply-To.
+ */
+export function splitAddressHeader(value: string, field: string): string[] {
+  checkHeaderValue(field, value); // INJECTION GUARD
+  const out: string[] = [];
+  for (const entry of addressparser(value)) {
+    if (entry.group) {
+      out.push(`${quoteGroupName(entry.name)}: ${entry.group.map((m) => ('address' in m && m.address ? mailboxText(m.name, m.address) : '')).filter(Boolean).join(', ')};`);
+    } else {
+      out.push(mailboxText(entry.name, entry.address || ''));
+    }
+  }
+  return out.filter(Boolean);
+}
+
+function quoteGroupName(name: string): string {
+  return /^[\w ]*$/.test(name) ? name : `"${name.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+function mailboxText(name: string, address: string): string {
+  if (!address) return name;
+  return name ? `"${name.replace(/[\\"]/g, '\\$&')}" <${address}>` : address;
+}

@@ -1,0 +1,118 @@
+import { Buffer } from 'node:buffer';
+import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { ConfigurationError } from '../errors.js';
+
+/** An encoded part body: its Content-Transfer-Encoding and the text that goes on the wire. */
+export interface EncodedBody {
+  transferEncoding: '7bit' | '8bit' | 'quoted-printable' | 'base64';
+  body: string;
+}
+
+// RFC 2045 §2.7: 7bit data is US-ASCII without NUL, CR and LF only as CRLF.
+const NOT_7BIT = /[^\t\r\n\x20-\x7e]/;
+
+/** RFC 5322 §2.1.1: a line is at most 998 octets, CRLF excluded. */
+const MAX_LINE = 998;
+
+/**
+ * Convert any line ending (LF, CR, CRLF) to CRLF, as RFC 5322 §2.3 requires on the wire.
+ * Native string scans only: this is on the hot path for every body.
+ */
+export function toCrlf(text: string): string {
+  if (text.indexOf('\r') === -1) return text.indexOf('\n') === -1 ? text : text.replace(/\n/g, '\r\n');
+  return text.replace(/\r\n|\r|\n/g, '\r\n');
+}
+
+/** True when some line of `text` is longer than `max` characters. */
+export function hasLongLine(text: string, max = MAX_LINE): boolean {
+  if (text.length <= max) return false;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    // The line's length without its line break (LF, or the CR of a CRLF).
+    const end = nl === -1 ? text.length : nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (end - start > max) return true;
+    if (nl === -1) return false;
+    start = nl + 1;
+  }
+}
+
+/** Node's name for a MIME charset we can encode to, or undefined. */
+export function bufferEncodingOf(charset: string): 'utf8' | 'latin1' | 'ascii' | undefined {
+  switch (charset.toLowerCase()) {
+    case 'utf-8':
+    case 'utf8':
+      return 'utf8';
+    case 'iso-8859-1':
+    case 'latin1':
+    case 'latin-1':
+    case 'l1':
+      return 'latin1';
+    case 'us-ascii':
+    case 'ascii':
+      return 'ascii';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Encode a text body for the wire in `charset`: as is (`7bit`) when it is ASCII with lines of
+ * at most 998 octets; otherwise quoted-printable (RFC 2045 §6.7) in lines of at most 76
+ * characters, or base64 (RFC 2045 §6.8) when most of it is not ASCII and quoted-printable
+ * would triple it. Line endings become CRLF first. Returns the charset actually used: text
+ * that `us-ascii` or `iso-8859-1` cannot carry is sent as `utf-8`.
+ */
+export function encodeTextBody(text: string, charset: string): EncodedBody & { charset: string } {
+  if (text.length < CACHE_MIN || text.length > CACHE_MAX) return encodeUncached(text, charset);
+  // Strings are immutable, so an encoding can be reused: mass mail sends one body to many people.
+  let byText = cache.get(charset);
+  if (byText === undefined) cache.set(charset, (byText = new Map()));
+  let hit = byText.get(text);
+  if (hit === undefined) {
+    hit = encodeUncached(text, charset);
+    if (byText.size >= CACHE_ENTRIES) byText.delete(byText.keys().next().value as string);
+    byText.set(text, hit);
+  }
+  return hit;
+}
+
+// A few recent bodies (per charset), between these sizes: small ones are cheap to encode again,
+// and holding huge ones would cost memory.
+const CACHE_MIN = 256;
+const CACHE_MAX = 1 << 20;
+const CACHE_ENTRIES = 32;
+const cache = new Map<string, Map<string, EncodedBody & { charset: string }>>();
+
+function encodeUncached(text: string, charset: string): EncodedBody & { charset: string } {
+  const crlf = toCrlf(text);
+  if (!NOT_7BIT.test(crlf) && !hasLongLine(crlf)) return { transferEncoding: '7bit', body: crlf, charset };
+  let encoding = bufferEncodingOf(charset);
+  if (encoding === undefined) {
+    throw new ConfigurationError(
+      `Unsupported charset ${JSON.stringify(charset)} for a text body: use 'utf-8' (or 'iso-8859-1') in the encoding property or the defaultCharset setting.`,
+    );
+  }
+  // A charset that cannot hold the text would lose characters; UTF-8 holds them all.
+  if (encoding === 'ascii' || (encoding === 'latin1' && /[^\x00-\xff]/.test(crlf))) {
+    encoding = 'utf8';
+    charset = 'utf-8';
+  }
+  const bytes = Buffer.from(crlf, encoding);
+  if (bytes.length > crlf.length * 1.5) return { transferEncoding: 'base64', body: wrapBase64(bytes), charset };
+  return { transferEncoding: 'quoted-printable', body: qpWrap(qpEncode(bytes), 76), charset };
+}
+
+/**
+ * Base64 in lines of 76 characters joined by CRLF, no final line break (RFC 2045 §6.8).
+ * `Buffer#toString('base64')` once, then 76-character slices joined once: much faster than a
+ * regex wrap, and the bytes are the same as nodemailer's `base64.wrap`.
+ */
+export function wrapBase64(bytes: Uint8Array): string {
+  const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const len = b64.length;
+  if (len <= 76) return b64;
+  const lines = new Array<string>(Math.ceil(len / 76));
+  for (let i = 0, j = 0; i < len; i += 76, j++) lines[j] = b64.slice(i, i + 76);
+  return lines.join('\r\n');
+}

@@ -1,0 +1,45 @@
+import type { ParsedMail } from 'mailparser';
+
+/** What the debug server knows about a message it received. */
+export interface DebugMessage {
+  peer: string;
+  mailFrom: string;
+  rcptTo: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+const START = '---------- MESSAGE FOLLOWS ----------';
+const END = '------------ END MESSAGE ------------';
+
+/**
+ * A message as Python's smtpd DebuggingServer prints it: the envelope as `X-Peer`,
+ * `X-MailFrom` and `X-RcptTo`, the headers as received, then the text body decoded (and a
+ * line for the HTML alternative and each attachment, rather than their encoded bytes).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatMessage({ peer: '127.0.0.1', mailFrom, rcptTo, raw, parsed }));
+ * ```
+ */
+export function formatMessage(message: DebugMessage): string {
+  const text = message.raw.toString('utf8');
+  // RFC 5322 §2.1: the header section ends at the first empty line.
+  const end = text.search(/\r?\n\r?\n/);
+  const headers = (end < 0 ? text : text.slice(0, end)).replace(/\r\n/g, '\n');
+  const lines = [
+    START,
+    `X-Peer: ${message.peer}`,
+    `X-MailFrom: ${message.mailFrom}`,
+    `X-RcptTo: ${message.rcptTo.join(', ')}`,
+    headers,
+    '',
+    (message.parsed.text ?? '').replace(/\r\n/g, '\n').trimEnd(),
+  ];
+  if (typeof message.parsed.html === 'string') lines.push(`[text/html alternative, ${message.parsed.html.length} characters]`);
+  for (const attachment of message.parsed.attachments) {
+    lines.push(`[attachment ${attachment.filename ?? '(unnamed)'}, ${attachment.contentType}, ${attachment.size} bytes]`);
+  }
+  lines.push(END, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { type DebugServer, startDebugServer } from './start-debug-server.js';
+
+/** Usage text of `mail-debug-server --help`. */
+export const USAGE = `Usage: mail-debug-server [--host 127.0.0.1] [--port 1025]
+
+An SMTP server for development that prints every message it receives
+(envelope, headers, text body) and delivers nothing. Stop it with Ctrl-C.
+
+Options:
+  --host <address>  address to listen on (default 127.0.0.1)
+  --port <number>   port to listen on (default 1025; 0 picks a free one)
+  -h, --help        show this help
+
+Point your app at it:  configure({ emailHost: '127.0.0.1', emailPort: 1025 })
+`;
+
+/** Where the CLI writes and what it reacts to; the real process by default. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Resolves when the user asks to stop (Ctrl-C). */
+  stopRequested: Promise<unknown>;
+}
+
+/**
+ * Run `mail-debug-server` with `argv` (without `node` and the script); resolves to the exit
+ * code: 0 after a clean stop, 1 for a port in use or a bad argument.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(process.argv.slice(2));
+ * ```
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let values: { host?: string; port?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr.write(`mail-debug-server: ${(error as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const port = values.port === undefined ? 1025 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`mail-debug-server: --port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}.\n`);
+    return 1;
+  }
+  let server: DebugServer;
+  try {
+    server = await startDebugServer({ host, port, output: io.stdout });
+  } catch (error) {
+    io.stderr.write(`mail-debug-server: ${explainListenError(error, host, port)}\n`);
+    return 1;
+  }
+  io.stdout.write(`mail-debug-server listening on ${server.host}:${server.port}; press Ctrl-C to stop.\n`);
+  await io.stopRequested;
+  await server.close();
+  io.stdout.write('mail-debug-server stopped.\n');
+  return 0;
+}
+
+function explainListenError(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use. Stop the program using it, or pick another port with --port.`;
+  if (code === 'EACCES') return `not allowed to listen on port ${port} on ${host}. Ports below 1024 need privileges; try --port 1025.`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `cannot listen on ${host}: no such local address. Try --host 127.0.0.1.`;
+  return `cannot listen on ${host}:${port}: ${(error as Error)?.message ?? String(error)}`;
+}

@@ -1,0 +1,67 @@
+import type { SmtpFaults, SmtpStage } from './types.js';
+
+/** What the fixture does at a stage of a session. */
+export type FaultAction =
+  | { kind: 'accept' }
+  | { kind: 'reject'; code: number; message: string }
+  | { kind: 'drop' }
+  | { kind: 'hang' };
+
+const DEFAULT_TEXT: Record<SmtpStage, string> = {
+  greeting: 'Service not available, try again later',
+  mail: 'Sender rejected',
+  rcpt: 'Recipient rejected',
+  data: 'Message rejected',
+};
+
+/**
+ * Decides, from the scripted {@link SmtpFaults}, what to answer at a stage.
+ * `attempt` is the 1-based number of times the stage has been reached since the fixture started.
+ */
+export function decideFault(faults: SmtpFaults, stage: SmtpStage, attempt: number, address?: string): FaultAction {
+  if (faults.dropAt === stage) return { kind: 'drop' };
+  if (faults.hangAt === stage) return { kind: 'hang' };
+
+  const first = typeof faults.failFirst === 'number' ? { count: faults.failFirst } : faults.failFirst;
+  if (first && (first.at ?? 'data') === stage && attempt <= first.count) {
+    // RFC 5321 §4.2.1: 4yz is a transient failure, so a client may retry; 421 closes the channel.
+    const code = first.code ?? (stage === 'greeting' ? 421 : 451);
+    return { kind: 'reject', code, message: first.message ?? `Try again later (attempt ${attempt} of ${first.count} scripted to fail)` };
+  }
+
+  if (stage === 'mail' && faults.rejectSender) {
+    const { address: only, code, message } = faults.rejectSender;
+    if (only === undefined || sameAddress(only, address)) {
+      return { kind: 'reject', code, message: message ?? DEFAULT_TEXT.mail };
+    }
+  }
+  if (stage === 'rcpt' && faults.rejectRecipients && address !== undefined) {
+    const key = Object.keys(faults.rejectRecipients).find((candidate) => sameAddress(candidate, address));
+    if (key !== undefined) {
+      const reply = faults.rejectRecipients[key];
+      return typeof reply === 'number'
+        ? { kind: 'reject', code: reply, message: DEFAULT_TEXT.rcpt }
+        : { kind: 'reject', code: reply.code, message: reply.message ?? DEFAULT_TEXT.rcpt };
+    }
+  }
+  if (stage === 'data' && faults.failData) {
+    return { kind: 'reject', code: faults.failData.code, message: faults.failData.message ?? DEFAULT_TEXT.data };
+  }
+  return { kind: 'accept' };
+}
+
+/** Milliseconds to wait before answering at a stage. */
+export function delayFor(faults: SmtpFaults, stage: SmtpStage): number {
+  const { delay } = faults;
+  if (delay === undefined) return 0;
+  return typeof delay === 'number' ? delay : (delay[stage] ?? 0);
+}
+
+/** An error smtp-server turns into the reply `code message`. */
+export function replyError(code: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+function sameAddress(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,13 @@
+export { SmtpFixture } from './smtp-fixture.js';
+export { startSmtpServer } from './start-smtp-server.js';
+export { getTestCertificate, type TestCertificate } from './certificate.js';
+export type {
+  ReceivedEnvelope,
+  ReceivedMessage,
+  SmtpEvent,
+  SmtpFaults,
+  SmtpFixtureBackendOptions,
+  SmtpFixtureOptions,
+  SmtpReply,
+  SmtpStage,
+} from './types.js';
