@@ -5,8 +5,9 @@
  * MAIL, RCPT and DATA go in one write (§3.1: DATA ends a group, the content
  * starts the next), then the client waits for the replies and the 354.
  */
-import net from 'node:net';
+
 import { once } from 'node:events';
+import net from 'node:net';
 
 const LF_DOT = Buffer.from('\n.');
 const DOT = Buffer.from('.');

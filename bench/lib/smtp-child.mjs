@@ -5,7 +5,7 @@
  * connection is closed; a warm-up on a connection of its own comes first.
  */
 import { performance } from 'node:perf_hooks';
-import { nodemailerMail, oursMessages, composerBuilder } from './contenders.mjs';
+import { composerBuilder, nodemailerMail, oursMessages } from './contenders.mjs';
 import { report } from './measure.mjs';
 import { dotStuff, sendEachOnNewConnection, sendPipelined } from './raw-client.mjs';
 import { richRcpt } from './workload.mjs';

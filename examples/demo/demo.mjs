@@ -2,7 +2,7 @@
 // SMTP backend to an in-process SMTP server, then print what arrived, as parsed by mailparser.
 //
 //   npx -y pnpm@10.34.9 install && npx -y pnpm@10.34.9 demo
-import { EmailMultiAlternatives, configure, getConnection } from '@mail/core';
+import { configure, EmailMultiAlternatives, getConnection } from '@mail/core';
 import { startSmtpServer } from '@mail/testing';
 
 const smtp = await startSmtpServer({ tls: 'starttls', auth: { username: 'demo', password: 's3cret' } });

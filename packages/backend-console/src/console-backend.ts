@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { BaseEmailBackend, type BackendCapabilities, type BackendOptions, type PreparedMessage } from '@mail/core';
+import { type BackendCapabilities, type BackendOptions, BaseEmailBackend, type PreparedMessage } from '@mail/core';
 
 /** What follows every message: a line of 79 `-`, as Django's console backend writes. */
 export const MESSAGE_SEPARATOR = `${'-'.repeat(79)}\r\n`;

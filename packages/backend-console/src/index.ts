@@ -10,6 +10,6 @@
  */
 import { ConsoleBackend } from './console-backend.js';
 
+export { type ConsoleBackendOptions, MESSAGE_SEPARATOR } from './console-backend.js';
 export { ConsoleBackend as EmailBackend };
-export { MESSAGE_SEPARATOR, type ConsoleBackendOptions } from './console-backend.js';
 export default ConsoleBackend;

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { BadHeaderError, EmailMessage, SendError } from '@mail/core';
 import DefaultExport, { EmailBackend, MESSAGE_SEPARATOR } from '@mail/backend-console';
+import { BadHeaderError, EmailMessage, SendError } from '@mail/core';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 

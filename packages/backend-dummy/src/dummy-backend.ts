@@ -1,4 +1,4 @@
-import { BaseEmailBackend, type BackendCapabilities, type PreparedMessage } from '@mail/core';
+import { type BackendCapabilities, BaseEmailBackend, type PreparedMessage } from '@mail/core';
 
 /**
  * An email backend that sends nothing and counts every message as delivered, as Django's

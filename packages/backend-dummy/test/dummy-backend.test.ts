@@ -1,5 +1,5 @@
-import { BadHeaderError, EmailMessage, InvalidAddressError } from '@mail/core';
 import DefaultExport, { EmailBackend } from '@mail/backend-dummy';
+import { BadHeaderError, EmailMessage, InvalidAddressError } from '@mail/core';
 import { describe, expect, it } from 'vitest';
 
 const message = (fields: Partial<ConstructorParameters<typeof EmailMessage>[0]> = {}) =>

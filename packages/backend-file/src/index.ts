@@ -10,6 +10,6 @@
  */
 import { FileBackend } from './file-backend.js';
 
-export { FileBackend as EmailBackend };
 export type { FileBackendOptions } from './file-backend.js';
+export { FileBackend as EmailBackend };
 export default FileBackend;

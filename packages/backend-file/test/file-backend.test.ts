@@ -1,8 +1,8 @@
-import { BadHeaderError, EmailMessage, SendError, configure, resetSettings } from '@mail/core';
-import { fs as memfs, vol } from 'memfs';
-import { simpleParser } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import DefaultExport, { EmailBackend } from '@mail/backend-file';
+import { BadHeaderError, configure, EmailMessage, resetSettings, SendError } from '@mail/core';
+import { simpleParser } from 'mailparser';
+import { fs as memfs, vol } from 'memfs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // The backend's file system is memfs: fast, isolated, and able to fail on demand.
 vi.mock('node:fs', async () => {

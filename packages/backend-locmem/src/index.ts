@@ -10,6 +10,6 @@
  */
 import { LocmemBackend } from './locmem-backend.js';
 
-export { LocmemBackend as EmailBackend };
 export { outbox, type SentMessage } from './outbox.js';
+export { LocmemBackend as EmailBackend };
 export default LocmemBackend;

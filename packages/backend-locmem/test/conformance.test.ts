@@ -1,5 +1,5 @@
-import { envelopeOf } from '@mail/core';
 import { EmailBackend, outbox } from '@mail/backend-locmem';
+import { envelopeOf } from '@mail/core';
 import { runBackendConformance } from '@mail/testing/conformance';
 
 runBackendConformance({

@@ -1,5 +1,5 @@
-import { BadHeaderError, EmailMessage, EmailMultiAlternatives, configure, getConnection, mailers, resetSettings, sendMail } from '@mail/core';
 import DefaultExport, { EmailBackend, outbox } from '@mail/backend-locmem';
+import { BadHeaderError, configure, EmailMessage, EmailMultiAlternatives, getConnection, mailers, resetSettings, sendMail } from '@mail/core';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 

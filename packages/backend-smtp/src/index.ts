@@ -11,7 +11,7 @@
  */
 import { SmtpBackend } from './smtp-backend.js';
 
-export { SmtpBackend as EmailBackend };
 export { SmtpError, type SmtpErrorOptions } from './smtp-error.js';
 export type { SmtpBackendOptions } from './smtp-options.js';
+export { SmtpBackend as EmailBackend };
 export default SmtpBackend;

@@ -11,8 +11,8 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { sendOneByOne } from './send-one-by-one.js';
 import { sendPipelined } from './send-pipelined.js';
 import { supportsExtension } from './session.js';
-import { SmtpError, makeScrubber, toSmtpError } from './smtp-error.js';
-import { SMTP_OPTION_NAMES, type SmtpBackendOptions, resolveSmtpOptions } from './smtp-options.js';
+import { makeScrubber, SmtpError, toSmtpError } from './smtp-error.js';
+import { resolveSmtpOptions, SMTP_OPTION_NAMES, type SmtpBackendOptions } from './smtp-options.js';
 
 /** Time allowed for the reply to QUIT when no `timeout` is set. */
 const QUIT_WAIT_MS = 2_000;

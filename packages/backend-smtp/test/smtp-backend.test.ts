@@ -1,5 +1,5 @@
-import { configure, getConnection, mailers, resetSettings, SendError } from '@mail/core';
 import DefaultExport, { EmailBackend, SmtpError } from '@mail/backend-smtp';
+import { configure, getConnection, mailers, resetSettings, SendError } from '@mail/core';
 import { startSmtpServer } from '@mail/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsOf, message, rejectionOf, richMessage } from './helpers.js';

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { EmailBackend, SmtpError } from '@mail/backend-smtp';
 import { startSmtpServer } from '@mail/testing';

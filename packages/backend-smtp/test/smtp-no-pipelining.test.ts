@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { EmailBackend, SmtpError } from '@mail/backend-smtp';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { message, rejectionOf } from './helpers.js';

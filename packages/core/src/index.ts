@@ -9,13 +9,14 @@
  * ```
  * @packageDocumentation
  */
+
+export { envelopeOf } from './addresses/envelope.js';
+export { BaseEmailBackend, type DeliveryOutcome } from './backends/base-email-backend.js';
+export type { BackendCapabilities, BackendOptions, Envelope, MimeMessage, PreparedMessage } from './backends/types.js';
+export { type BackendClass, getConnection } from './connection.js';
 export * from './errors.js';
-export * from './settings.js';
 export { mailers } from './mailers.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
-export type { MimeMessage, Envelope, PreparedMessage, BackendCapabilities, BackendOptions } from './backends/types.js';
-export { BaseEmailBackend, type DeliveryOutcome } from './backends/base-email-backend.js';
-export { getConnection, type BackendClass } from './connection.js';
-export { sendMail, sendMassMail, mailAdmins, mailManagers } from './wrappers.js';
-export { envelopeOf } from './addresses/envelope.js';
+export * from './settings.js';
+export { mailAdmins, mailManagers, sendMail, sendMassMail } from './wrappers.js';

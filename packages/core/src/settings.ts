@@ -3,5 +3,6 @@
  * environment over the defaults (API.md "Settings").
  * @module
  */
+
+export type { AddressEntry, MailerConfig, SettingName, Settings, SettingsInput } from './settings/definitions.js';
 export { configure, getSettings, resetSettings } from './settings/settings-store.js';
-export type { AddressEntry, MailerConfig, Settings, SettingsInput, SettingName } from './settings/definitions.js';

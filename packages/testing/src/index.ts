@@ -10,8 +10,9 @@
  * ```
  * @packageDocumentation
  */
-export * from './smtp-fixture/index.js';
+
+export { type DebugMessage, formatMessage } from './cli/format-message.js';
+export { type DebugServer, type DebugServerOptions, startDebugServer } from './cli/start-debug-server.js';
 export * from './matchers/index.js';
-export { OUTBOX_KEY, clearOutbox, getOutbox } from './outbox.js';
-export { startDebugServer, type DebugServer, type DebugServerOptions } from './cli/start-debug-server.js';
-export { formatMessage, type DebugMessage } from './cli/format-message.js';
+export { clearOutbox, getOutbox, OUTBOX_KEY } from './outbox.js';
+export * from './smtp-fixture/index.js';

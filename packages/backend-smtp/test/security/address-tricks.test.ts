@@ -6,7 +6,7 @@
  */
 import { EmailBackend } from '@mail/backend-smtp';
 import { EmailMessage, envelopeOf, InvalidAddressError, MailError, SendError } from '@mail/core';
-import { startSmtpServer, type SmtpFixture } from '@mail/testing';
+import { type SmtpFixture, startSmtpServer } from '@mail/testing';
 import fc from 'fast-check';
 import type { AddressObject } from 'mailparser';
 import { toASCII } from 'nodemailer/lib/punycode';

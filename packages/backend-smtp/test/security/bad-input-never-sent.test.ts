@@ -4,7 +4,7 @@
  * and failSilently never hides it (it covers delivery failures, not bad input).
  */
 import { EmailBackend } from '@mail/backend-smtp';
-import { BadHeaderError, configure, EmailMessage, InvalidAddressError, resetSettings, sendMail, sendMassMail } from '@mail/core';
+import { BadHeaderError, configure, type EmailMessage, InvalidAddressError, resetSettings, sendMail, sendMassMail } from '@mail/core';
 import { startSmtpServer } from '@mail/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedMessage } from './support.js';

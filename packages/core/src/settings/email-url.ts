@@ -20,11 +20,17 @@ export interface EmailUrlSettings {
  * stray unencoded `@` or `/` in the password) is hidden too.
  */
 export function maskUrl(url: string): string {
-  const at = url.lastIndexOf('@');
-  if (at < 0) return url;
   const start = /^[a-z][a-z0-9+.-]*:\/*/i.exec(url)?.[0].length ?? 0;
-  if (at < start) return url;
-  return `${url.slice(0, start)}****${url.slice(at)}`;
+  const at = url.lastIndexOf('@');
+  if (at >= start) return `${url.slice(0, start)}****${url.slice(at)}`;
+  // No "@": "smtp://user:secret" (a typo'd URL) still carries a password after the colon.
+  // Keep a plain port ("smtp://host:587"); otherwise hide all that follows the colon (a
+  // password may hold an unencoded "/" or "?", so the rest of the URL goes too).
+  const end = url.slice(start).search(/[/?#]/);
+  const authority = end < 0 ? url.slice(start) : url.slice(start, start + end);
+  const colon = authority.indexOf(':');
+  if (colon < 0 || /^\d{0,5}$/.test(authority.slice(colon + 1))) return url;
+  return `${url.slice(0, start + colon + 1)}****`;
 }
 
 const SMTP_PARAMS = ['tls', 'ssl', 'timeout'] as const;

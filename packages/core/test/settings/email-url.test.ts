@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { configure, getSettings } from '../../src/settings.js';
 import { maskUrl, parseEmailUrl } from '../../src/settings/email-url.js';
+import { configure, getSettings } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 
 isolateSettings();
@@ -77,6 +77,10 @@ describe('parseEmailUrl', () => {
     expect(maskUrl('user:secret@host')).toBe('user:****@host');
     expect(maskUrl('smtp://host:25')).toBe('smtp://host:25');
     expect(maskUrl('console:')).toBe('console:');
+    // No "@" at all: a password typed without a host is still hidden.
+    expect(maskUrl('smtp://user:secret')).toBe('smtp://user:****');
+    expect(maskUrl('smtp://user:sec/ret?x=1')).toBe('smtp://user:****');
+    expect(maskUrl('smtp://host:587/?tls=true')).toBe('smtp://host:587/?tls=true');
   });
 });
 

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { packageConfig } from '../../../../tsup.base.js';

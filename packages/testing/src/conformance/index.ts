@@ -9,15 +9,16 @@
  * ```
  * @packageDocumentation
  */
+
+export { concurrencyGroup } from './concurrency.js';
+export { contentGroup } from './content.js';
+export { envelopeGroup } from './envelope.js';
+export { failSilentlyGroup } from './fail-silently.js';
+export { HEADER_INJECTIONS, headerGuardsGroup } from './header-guards.js';
+export { lifecycleGroup } from './lifecycle.js';
 export { conformanceGroups, describeGroup, runBackendConformance } from './run-backend-conformance.js';
 export { type CheckResult, runConformanceChecks } from './run-checks.js';
 export { sendingGroup } from './sending.js';
-export { envelopeGroup } from './envelope.js';
-export { contentGroup } from './content.js';
-export { HEADER_INJECTIONS, headerGuardsGroup } from './header-guards.js';
-export { lifecycleGroup } from './lifecycle.js';
-export { failSilentlyGroup } from './fail-silently.js';
-export { concurrencyGroup } from './concurrency.js';
 export { splitMessages } from './split-messages.js';
 export type {
   ConformanceCheck,

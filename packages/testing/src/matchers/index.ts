@@ -4,9 +4,8 @@ import { toHaveHeader } from './to-have-header.js';
 import { toHaveSentEmail } from './to-have-sent-email.js';
 import { toHaveSentEmailCount } from './to-have-sent-email-count.js';
 
-export { toHaveAlternative, toHaveAttachment, toHaveHeader, toHaveSentEmail, toHaveSentEmailCount };
-export { toSentEmails } from './to-sent-emails.js';
 export { describeSent } from './describe-sent.js';
+export { toSentEmails } from './to-sent-emails.js';
 export type {
   AsymmetricMatcherLike,
   AttachmentCriteria,
@@ -17,6 +16,7 @@ export type {
   SentAttachment,
   SentEmail,
 } from './types.js';
+export { toHaveAlternative, toHaveAttachment, toHaveHeader, toHaveSentEmail, toHaveSentEmailCount };
 
 /**
  * Every matcher, ready for `expect.extend(mailMatchers)` (which `import '@mail/testing/vitest'` does).

@@ -1,6 +1,6 @@
+export { getTestCertificate, type TestCertificate } from './certificate.js';
 export { SmtpFixture } from './smtp-fixture.js';
 export { startSmtpServer } from './start-smtp-server.js';
-export { getTestCertificate, type TestCertificate } from './certificate.js';
 export type {
   ReceivedEnvelope,
   ReceivedMessage,

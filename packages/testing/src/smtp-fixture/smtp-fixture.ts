@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import type { SMTPServer, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import { describeMessages } from './describe-messages.js';
 import { decideFault, delayFor, type FaultAction, replyError } from './faults.js';
 import type {
   ReceivedMessage,
@@ -10,7 +11,6 @@ import type {
   SmtpFixtureOptions,
   SmtpStage,
 } from './types.js';
-import { describeMessages } from './describe-messages.js';
 
 type Callback = (error?: Error | null) => void;
 

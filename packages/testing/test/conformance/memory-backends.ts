@@ -1,4 +1,4 @@
-import { BaseEmailBackend, type BackendCapabilities, type EmailMessage, type PreparedMessage } from '@mail/core';
+import { type BackendCapabilities, BaseEmailBackend, type EmailMessage, type PreparedMessage } from '@mail/core';
 import type { Mailbox, MailboxMessage } from '../../src/conformance/index.js';
 
 /** A correct backend that keeps raw messages and envelopes in a store, with an open/closed state. */

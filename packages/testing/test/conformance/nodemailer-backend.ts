@@ -1,4 +1,4 @@
-import { BaseEmailBackend, type BackendCapabilities, type PreparedMessage } from '@mail/core';
+import { type BackendCapabilities, BaseEmailBackend, type PreparedMessage } from '@mail/core';
 import nodemailer from 'nodemailer';
 import type { SmtpFixtureBackendOptions } from '../../src/index.js';
 
