@@ -47,7 +47,8 @@ try {
     console.log(`  ${a.filename}  ${a.contentType}  ${a.size} bytes`);
   }
   console.log('\nraw headers on the wire');
-  console.log(raw.toString('latin1').split('\r\n\r\n')[0].replace(/^/gm, '  '));
+  const head = raw.toString('latin1').split('\r\n\r\n')[0];
+  console.log(head.split('\r\n').map((line) => `  ${line}`).join('\n'));
 } finally {
   await smtp.close();
 }

@@ -30,6 +30,8 @@ export interface SmtpErrorOptions extends SendErrorOptions {
  * ```
  */
 export class SmtpError extends SendError {
+  /** Stable across bundlers and across copies of the package (see docs/errors.md). */
+  static override readonly errorName: string = 'SmtpError';
   /** The server's reply code, when it replied. */
   responseCode: number | undefined;
   /** The SMTP step that failed, when known. */

@@ -26,6 +26,8 @@ describe('smtp backend: faults', () => {
     const port = await closedPort();
     const error = await rejectionOf(new EmailBackend({ host: '127.0.0.1', port }).sendMessages([message()]));
     expect(error).toBeInstanceOf(SmtpError);
+    expect(error.name).toBe('SmtpError');
+    expect(error.code).toBe('MAIL_SEND_FAILED');
     expect(error.transient).toBe(true);
     expect(error.sent).toBe(0);
     expect(causes(error).some((e) => e.code === 'ECONNREFUSED')).toBe(true);

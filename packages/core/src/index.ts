@@ -11,12 +11,23 @@
  */
 
 export { envelopeOf } from './addresses/envelope.js';
+export { type AddressInput, formatAddress, sanitizeAddress } from './addresses/parse-address.js';
 export { BaseEmailBackend, type DeliveryOutcome } from './backends/base-email-backend.js';
 export type { BackendCapabilities, BackendOptions, Envelope, MimeMessage, PreparedMessage } from './backends/types.js';
 export { type BackendClass, getConnection } from './connection.js';
+export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export * from './errors.js';
-export { mailers } from './mailers.js';
+export { type Mailers, mailers } from './mailers.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
 export * from './settings.js';
-export { mailAdmins, mailManagers, sendMail, sendMassMail } from './wrappers.js';
+export {
+  type MailAdminsOptions,
+  type MassMailTuple,
+  mailAdmins,
+  mailManagers,
+  type SendMailOptions,
+  type SendMassMailOptions,
+  sendMail,
+  sendMassMail,
+} from './wrappers.js';
