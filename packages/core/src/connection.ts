@@ -1,6 +1,7 @@
 import { BaseEmailBackend } from './backends/base-email-backend.js';
 import { type BackendClass, isBackendClass, loadBackend } from './backends/load-backend.js';
 import type { BackendOptions } from './backends/types.js';
+import { checkConnectionChoice } from './connection-choice.js';
 import { type BackendPlan, buildBackend, planMailer } from './mailers.js';
 import { getSettings } from './settings/settings-store.js';
 
@@ -59,21 +60,10 @@ export interface ConnectionChoice {
 export async function connectionFor(choice: ConnectionChoice = {}): Promise<BaseEmailBackend> {
   if (choice === null || typeof choice !== 'object') throw new TypeError('connectionFor() takes an object.');
   const { connection, using, failSilently, authUser, authPassword } = choice;
-  if (failSilently !== undefined && typeof failSilently !== 'boolean') {
-    throw new TypeError(`failSilently must be a boolean; got ${typeof failSilently}.`);
-  }
-  for (const [name, value] of [['authUser', authUser], ['authPassword', authPassword]] as const) {
-    // Never echo the value: it may be the password.
-    if (value !== undefined && value !== null && typeof value !== 'string') throw new TypeError(`${name} must be a string; got ${typeof value}.`);
-  }
+  checkConnectionChoice(choice);
   const overrides: BackendOptions = failSilently === undefined ? {} : { failSilently };
 
   if (using !== undefined && using !== null) {
-    if (typeof using !== 'string') throw new TypeError(`using must be a mailer alias (a string); got ${typeof using}.`);
-    const clash = [connection != null && 'connection', authUser != null && 'authUser', authPassword != null && 'authPassword'].filter(Boolean);
-    if (clash.length > 0) {
-      throw new TypeError(`"using" cannot be combined with ${clash.join(' or ')}: a mailer brings its own backend and credentials.`);
-    }
     const plan = await planMailer(using);
     return buildBackend({ ...plan, options: { ...plan.options, ...overrides } });
   }

@@ -1,5 +1,6 @@
 import type { BaseEmailBackend } from './backends/base-email-backend.js';
 import { connectionFor } from './connection.js';
+import { checkConnectionChoice } from './connection-choice.js';
 import { EmailMessage } from './message/email-message.js';
 import { EmailMultiAlternatives } from './message/email-multi-alternatives.js';
 import type { AddressEntry } from './settings/definitions.js';
@@ -9,7 +10,7 @@ import { getSettings } from './settings/settings-store.js';
 export interface SendMailOptions {
   subject: string;
   message: string;
-  /** null or omitted: the `defaultFromEmail` setting. */
+  /** null, '' or omitted: the `defaultFromEmail` setting. */
   fromEmail?: string | null;
   recipientList: readonly string[];
   failSilently?: boolean;
@@ -145,6 +146,7 @@ async function mailStaff(fn: string, list: readonly AddressEntry[], args: MailAd
   requireString(fn, 'subject', subject);
   requireString(fn, 'message', message);
   requireString(fn, 'htmlMessage', htmlMessage, true);
+  checkConnectionChoice({ connection, using, failSilently }); // a TypeError even with nobody to tell
   if (list.length === 0) return; // as Django: nobody to tell, nothing built, no connection opened
   const settings = getSettings();
   const backend = await connectionFor({ connection, using, failSilently });

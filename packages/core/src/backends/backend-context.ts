@@ -23,7 +23,7 @@ export function backendName(ctor: Function): string {
 export function checkOptionNames(ctor: Function, options: Record<string, unknown>, alias: string | null): void {
   const declared = (ctor as { optionNames?: unknown }).optionNames;
   if (!Array.isArray(declared)) return;
-  const known = [...COMMON_OPTIONS, ...declared.filter((n): n is string => typeof n === 'string')];
+  const known = [...new Set([...COMMON_OPTIONS, ...declared.filter((n): n is string => typeof n === 'string')])];
   for (const key of Object.keys(options)) {
     if (known.includes(key) || options[key] === undefined) continue;
     const where = alias === null ? `${backendName(ctor)}` : `mailer "${alias}" (${backendName(ctor)})`;

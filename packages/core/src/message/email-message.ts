@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BaseEmailBackend } from '../backends/base-email-backend.js';
 import type { MimeMessage } from '../backends/types.js';
+import { checkConnectionChoice } from '../connection-choice.js';
 import { ConfigurationError } from '../errors.js';
 import { guessMimetype } from '../mime/guess-type.js';
 import { buildMessage } from '../mime/mime-builder.js';
@@ -34,7 +35,7 @@ export {
 export interface EmailMessageOptions {
   subject?: string;
   body?: string;
-  /** null or omitted: the `defaultFromEmail` setting. */
+  /** null, '' or omitted: the `defaultFromEmail` setting. */
   fromEmail?: string | null;
   to?: readonly string[];
   cc?: readonly string[];
@@ -53,7 +54,7 @@ export interface SendOptions {
   /** Swallow delivery failures (never bad input such as a header injection). */
   failSilently?: boolean;
   /** Send through this mailer of the `mailers` setting; a TypeError together with `connection`. */
-  using?: string;
+  using?: string | null;
 }
 
 function addressList(value: unknown, field: string): string[] {
@@ -126,7 +127,8 @@ export class EmailMessage {
     this.replyTo = addressList(options.replyTo, 'replyTo');
     this.subject = options.subject ?? '';
     this.body = options.body ?? '';
-    this.fromEmail = options.fromEmail ?? getSettings().defaultFromEmail;
+    // Django: `from_email or settings.DEFAULT_FROM_EMAIL`, so '' means the default too.
+    this.fromEmail = options.fromEmail || getSettings().defaultFromEmail;
     this.connection = options.connection ?? null;
     this.attachments = (options.attachments ?? []).map(normalizeAttachment);
     this.headers = { ...(options.headers ?? {}) };
@@ -157,6 +159,7 @@ export class EmailMessage {
    * are no recipients.
    */
   async send({ failSilently = false, using }: SendOptions = {}): Promise<number> {
+    checkConnectionChoice({ connection: this.connection, using, failSilently }); // even with nothing to send
     if (this.recipients().length === 0) return 0; // Don't bother creating the network connection.
     // Loaded on first send: keeps the backend loader out of a cold import of the message classes.
     const { connectionFor } = await import('../connection.js');

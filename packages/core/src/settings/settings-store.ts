@@ -3,7 +3,7 @@ import { ConfigurationError } from '../errors.js';
 import { didYouMean } from './closest-name.js';
 import { DEFINITIONS, SETTING_NAMES, type SettingName, type Settings, type SettingsInput } from './definitions.js';
 import { maskUrl, parseEmailUrl } from './email-url.js';
-import { parseEnvSetting, validateSetting } from './validate-setting.js';
+import { parseEnvSetting, SHOWN_MAILER_OPTIONS, validateSetting } from './validate-setting.js';
 
 type Layer = Partial<Record<SettingName, unknown>>;
 
@@ -141,9 +141,7 @@ const MASK = '********';
  * masked: a password may hide under any name, mistyped ones included (`pasword`, `pwd`), and
  * `tlsOptions` may hold a private key.
  */
-const SHOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'host', 'port', 'username', 'useTls', 'useSsl', 'timeout', 'sslCertfile', 'sslKeyfile', 'filePath', 'failSilently',
-]);
+const SHOWN_OPTIONS: ReadonlySet<string> = SHOWN_MAILER_OPTIONS;
 
 /** A view for inspection: secrets masked, mailer options' passwords too. */
 function masked(values: Layer): Record<string, unknown> {

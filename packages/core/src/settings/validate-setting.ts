@@ -1,9 +1,30 @@
+import { inspect } from 'node:util';
 import { ConfigurationError } from '../errors.js';
 import { closestName, didYouMean } from './closest-name.js';
 import { type AddressEntry, DEFINITIONS, type MailerConfig, SECRET_SETTINGS, type SettingName } from './definitions.js';
 import { maskUrl, parseEmailUrl } from './email-url.js';
 
 const MAILER_KEYS = ['backend', 'options'];
+
+/**
+ * Mailer options whose values `util.inspect` and `JSON.stringify` of the options show. Every
+ * other value is masked there (a password may hide under any name, mistyped ones included, and
+ * `tlsOptions` may hold a private key), so logging `getSettings().mailers` shows no secret.
+ */
+export const SHOWN_MAILER_OPTIONS: ReadonlySet<string> = new Set([
+  'host', 'port', 'username', 'useTls', 'useSsl', 'timeout', 'sslCertfile', 'sslKeyfile', 'filePath', 'failSilently',
+]);
+
+/** `options` itself (values readable as given), with a masked view for inspect and JSON. */
+function maskedWhenShown(options: Record<string, unknown>): Record<string, unknown> {
+  const view = () => Object.fromEntries(Object.entries(options).map(([k, v]) => [k, SHOWN_MAILER_OPTIONS.has(k) ? v : '********']));
+  Object.defineProperty(options, 'toJSON', { value: view, enumerable: false });
+  Object.defineProperty(options, inspect.custom, {
+    value: (_depth: number, inspectOptions: object) => inspect(view(), inspectOptions),
+    enumerable: false,
+  });
+  return options;
+}
 
 /** A value for an error message; secrets are never shown. */
 function show(name: SettingName, value: unknown): string {
@@ -123,7 +144,7 @@ function validateMailers(value: unknown): Readonly<Record<string, MailerConfig>>
     }
     result[alias] = Object.freeze({
       ...(backend === undefined ? {} : { backend: backend as MailerConfig['backend'] }),
-      ...(options === undefined ? {} : { options: { ...options } }),
+      ...(options === undefined ? {} : { options: maskedWhenShown({ ...options }) }),
     });
   }
   return Object.freeze(result);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { SentAttachment, SentEmail } from './types.js';
 
 /** The parts of an `EmailMessage` (as kept in the locmem outbox) the matchers read. */
@@ -66,7 +67,33 @@ function toAttachment(item: unknown): SentAttachment {
   if (isOutboxEntry(item)) return { filename: undefined, content: item, contentType: 'message/rfc822' };
   const a = (item ?? {}) as { filename?: string | null; path?: string; content?: unknown; mimetype?: string | null; contentType?: string };
   const filename = a.filename ?? (typeof a.path === 'string' ? a.path.split(/[\\/]/).pop() : undefined);
-  return { filename: filename ?? undefined, content: a.content, contentType: a.mimetype ?? a.contentType ?? undefined };
+  const attachment: SentAttachment = { filename: filename ?? undefined, content: a.content, contentType: a.mimetype ?? a.contentType ?? undefined };
+  if (isAttachedFile(a.content)) {
+    // attachFile() keeps only the path (the content is streamed at send time): read the file
+    // when a matcher compares the content, so `content: '…'` works as for any other attachment.
+    const file = a.content;
+    let bytes: Buffer | undefined;
+    Object.defineProperty(attachment, 'content', {
+      enumerable: true,
+      get: () => {
+        if (bytes === undefined) {
+          try {
+            bytes = readFileSync(file.path);
+          } catch {
+            return file; // gone since it was attached: compare what the outbox holds
+          }
+        }
+        return bytes;
+      },
+    });
+  }
+  return attachment;
+}
+
+/** `attachFile()`'s content (core's `AttachedFile`): a path and the size it had when attached. */
+function isAttachedFile(content: unknown): content is { path: string; size: number } {
+  const c = content as { path?: unknown; size?: unknown } | null;
+  return typeof c === 'object' && c !== null && !Buffer.isBuffer(c) && typeof c.path === 'string' && typeof c.size === 'number';
 }
 
 function textOf(content: unknown): string | undefined {

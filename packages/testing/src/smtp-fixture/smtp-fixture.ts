@@ -240,7 +240,9 @@ export class SmtpFixture {
         return;
       }
       const raw = Buffer.concat(chunks);
-      simpleParser(raw).then(
+      // skipImageLinks: keep `cid:` references in `parsed.html` as sent (mailparser would rewrite
+      // them to data: URLs, so `html: /cid:logo/` could never match).
+      simpleParser(raw, { skipImageLinks: true }).then(
         (parsed) => {
           const { envelope } = session;
           const wire = this.#wire.get(session.id);

@@ -81,7 +81,7 @@ export interface ReceivedMessage {
   envelope: ReceivedEnvelope;
   /** The bytes received after `DATA`, dot-unstuffed, without the final `.`. */
   raw: Buffer;
-  /** The message parsed by mailparser. */
+  /** The message parsed by mailparser (`cid:` links in the HTML kept as sent, not rewritten to data: URLs). */
   parsed: ParsedMail;
   /** The session was on TLS (implicit or after STARTTLS). */
   secure: boolean;

@@ -1,0 +1,13 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { EmailMessage, type SendOptions } from '../../src/message/email-message.js';
+import type { SendMailOptions } from '../../src/wrappers.js';
+
+describe('send() options', () => {
+  it('take using: null as the wrappers do (Django: using=None means the default connection)', () => {
+    const alias: string | null = null;
+    void new EmailMessage().send({ using: alias, failSilently: true });
+    expectTypeOf<SendOptions['using']>().toEqualTypeOf<SendMailOptions['using']>();
+    // @ts-expect-error an alias is a string
+    void new EmailMessage().send({ using: 42 });
+  });
+});
