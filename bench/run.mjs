@@ -123,7 +123,8 @@ async function passes(label, names, runOne) {
 
 async function buildSection() {
   for (const workload of ['rich', 'plain']) {
-    const best = await passes(`build ${workload}`, ['ours', 'composer', 'encoders', 'django'], (c) => {
+    const names = workload === 'rich' ? ['ours', 'ours-distinct', 'composer', 'encoders', 'django'] : ['ours', 'composer', 'encoders', 'django'];
+    const best = await passes(`build ${workload}`, names, (c) => {
       if (c !== 'django') return node('build-child.mjs', [c, workload, P.roundMs, P.rounds]);
       return django ? child(PYTHON, [join(LIB, 'django_bench.py'), 'build', workload, P.roundMs, P.rounds]) : skipDjango;
     });
@@ -141,7 +142,7 @@ async function smtpSection() {
       const count = mode === 'reuse' ? P.smtpCount : P.newCount;
       const names =
         mode === 'reuse'
-          ? ['ours', 'ours-batches', 'ours-pipelined', 'lockstep', 'nodemailer', 'django', 'raw', 'raw-2trips']
+          ? ['ours', 'ours-batches', 'ours-distinct', 'ours-pipelined', 'lockstep', 'nodemailer', 'django', 'raw', 'raw-2trips']
           : ['ours', 'nodemailer', 'django', 'raw'];
       const best = await passes(`smtp ${mode} x${count}`, names, async (c) => {
         if (c === 'django' && !django) return skipDjango;

@@ -1,6 +1,6 @@
 /**
  * One build contender in its own process (so JIT and heap state of one do
- * not bias another): `node build-child.mjs <ours|composer|encoders> <rich|plain> <roundMs> <rounds>`.
+ * not bias another): `node build-child.mjs <ours|ours-distinct|composer|encoders> <rich|plain> <roundMs> <rounds>`.
  */
 import { BUILDERS } from './contenders.mjs';
 import { rateOf, report } from './measure.mjs';

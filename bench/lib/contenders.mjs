@@ -5,8 +5,12 @@
  */
 import * as W from './workload.mjs';
 
-/** Our message objects: `make(i)` returns message i of the workload, not yet built. */
-export async function oursMessages(workload) {
+/**
+ * Our message objects: `make(i)` returns message i of the workload, not yet built. With
+ * `distinct`, each rich message attaches its own copy of the attachment bytes (as a
+ * per-recipient invoice would), so nothing of one message's encoding is reused for the next.
+ */
+export async function oursMessages(workload, { distinct = false } = {}) {
   const { EmailMultiAlternatives, EmailMessage } = await import('@mail/core');
   if (workload === 'rich') {
     return (i) => {
@@ -17,7 +21,7 @@ export async function oursMessages(workload) {
         to: W.richTo(i),
         alternatives: [[W.RICH_HTML, 'text/html']],
       });
-      msg.attach('report.bin', W.RICH_ATTACHMENT, 'application/octet-stream');
+      msg.attach('report.bin', distinct ? Buffer.from(W.RICH_ATTACHMENT) : W.RICH_ATTACHMENT, 'application/octet-stream');
       return msg;
     };
   }
@@ -25,8 +29,8 @@ export async function oursMessages(workload) {
 }
 
 /** Ours: EmailMultiAlternatives + attach, then message().asBytes(). */
-export async function oursBuilder(workload) {
-  const make = await oursMessages(workload);
+export async function oursBuilder(workload, options) {
+  const make = await oursMessages(workload, options);
   return (i) => make(i).message().asBytes();
 }
 
@@ -89,4 +93,10 @@ export async function encodersBuilder(workload) {
   };
 }
 
-export const BUILDERS = { ours: oursBuilder, composer: composerBuilder, encoders: encodersBuilder };
+export const BUILDERS = {
+  ours: oursBuilder,
+  // each message with its own copy of the attachment: no base64 reused between messages
+  'ours-distinct': (workload) => oursBuilder(workload, { distinct: true }),
+  composer: composerBuilder,
+  encoders: encodersBuilder,
+};

@@ -1,6 +1,6 @@
 /**
  * One SMTP contender in its own process:
- * `node smtp-child.mjs <ours|ours-batches|ours-pipelined|lockstep|nodemailer|raw|raw-2trips> <reuse|new> <count> <host> <port> [reps]`.
+ * `node smtp-child.mjs <ours|ours-batches|ours-distinct|ours-pipelined|lockstep|nodemailer|raw|raw-2trips> <reuse|new> <count> <host> <port> [reps]`.
  * The clock runs from before the first message object is made to after the
  * connection is closed; a warm-up on a connection of its own comes first.
  */
@@ -17,9 +17,9 @@ const port = Number(portArg);
 const WARMUP = mode === 'new' ? 20 : count;
 const range = (n, from = 0) => Array.from({ length: n }, (_, k) => from + k);
 
-async function oursRunner(batches) {
+async function oursRunner(batches, distinct = false) {
   const { EmailBackend } = await import('@mail/backend-smtp');
-  const make = await oursMessages('rich');
+  const make = await oursMessages('rich', { distinct });
   if (mode === 'new') {
     const backend = new EmailBackend({ host, port });
     // a backend that is not open opens and closes around each sendMessages()
@@ -95,8 +95,8 @@ async function oursPipelinedRunner() {
 
 async function lockstepRunner() {
   // not a product path: nodemailer's SMTPConnection (what the smtp backend drives) sending
-  // prebuilt bytes, to separate its lock-step MAIL/RCPT/DATA round trips and its DataStream
-  // dot-stuffing from the cost of building
+  // prebuilt bytes, to separate its round trips (one send() a message: the envelope, pipelined
+  // when offered, then the content) and its DataStream dot-stuffing from the cost of building
   const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
   const build = await composerBuilder('rich');
   const prebuilt = new Map();
@@ -119,6 +119,8 @@ const runners = {
   'ours-pipelined': oursPipelinedRunner,
   ours: () => oursRunner(1),
   'ours-batches': () => oursRunner(8),
+  // not a target figure: every message with its own attachment buffer (no base64 reuse)
+  'ours-distinct': () => oursRunner(1, true),
   nodemailer: nodemailerRunner,
   raw: () => rawRunner(false),
   'raw-2trips': () => rawRunner(true),

@@ -14,6 +14,15 @@ interface ConnectionInternals {
   _onSocketData: (chunk: Buffer) => void;
 }
 
+const CR = 0x0d;
+const DASH = 0x2d;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function isDigit(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
+  return c >= 0x30 && c <= 0x39;
+}
+
 /** A reply longer than this is a broken or hostile server (nodemailer's limit too). */
 const MAX_REPLY = 1024 * 1024;
 
@@ -40,6 +49,11 @@ export class ReplyReader {
     this.#socket.on('data', this.#onData);
     connection.on('error', this.#onError);
     connection.on('end', this.#onEnd);
+  }
+
+  /** The next reply if it has already come (no promise, no wait), else undefined. */
+  take(): SmtpReply | undefined {
+    return this.#ready.shift();
   }
 
   /** The next reply; rejects when the connection failed or closed before it came. */
@@ -75,19 +89,25 @@ export class ReplyReader {
 
   readonly #onData = (chunk: Buffer): void => {
     // latin1 keeps each byte one character, so a UTF-8 sequence split across chunks survives.
-    this.#pending += chunk.toString('latin1');
-    let end: number;
-    while ((end = this.#pending.indexOf('\n')) !== -1) {
-      const line = this.#pending.slice(0, end).replace(/\r$/, '');
-      this.#pending = this.#pending.slice(end + 1);
-      this.#lines.push(line);
-      if (/^\d{3}-/.test(line)) continue;
-      const lines = this.#lines;
-      this.#lines = [];
+    const text = this.#pending + chunk.toString('latin1');
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+      const line = text.slice(start, end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end);
+      // `250-…` continues the reply (RFC 5321 §4.2.1); `250 …` or `250` ends it.
+      if (line.length > 3 && line.charCodeAt(3) === DASH && isDigit(line, 0) && isDigit(line, 1) && isDigit(line, 2)) {
+        this.#lines.push(line);
+        continue;
+      }
+      let lines = line;
+      if (this.#lines.length > 0) {
+        this.#lines.push(line);
+        lines = this.#lines.join(' ');
+        this.#lines = [];
+      }
       const code = Number.parseInt(line.slice(0, 3), 10);
-      const text = Buffer.from(lines.join(' '), 'latin1').toString('utf8');
-      this.#deliver({ code: Number.isNaN(code) ? 0 : code, text });
+      this.#deliver({ code: Number.isNaN(code) ? 0 : code, text: NON_ASCII.test(lines) ? Buffer.from(lines, 'latin1').toString('utf8') : lines });
     }
+    this.#pending = start === 0 ? text : text.slice(start);
     if (this.#pending.length > MAX_REPLY) this.#fail(Object.assign(new Error('The SMTP server sent an overlong reply'), { code: 'EPROTOCOL' }));
   };
 

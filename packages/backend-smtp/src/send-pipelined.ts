@@ -12,13 +12,20 @@ class ConnectionLost {
   constructor(readonly error: unknown) {}
 }
 
-/** A message whose content went out; the reply to its end of data is still to come. */
+/** A message whose content went out (or waits, corked); the reply to its end of data is still to come. */
 interface InFlight {
   message: PreparedMessage;
-  stuffer: DotStuffer;
+  /** What is still to be written of it: its content when held in memory, and its end of data. */
+  rest: Buffer[];
   accepted: string[];
   rejected: { address: string; reply: SmtpReply }[];
 }
+
+/**
+ * Content in memory is written without waiting for the socket to drain (waiting saves no memory,
+ * the bytes are held anyway) until this much is queued in the socket.
+ */
+const QUEUE_LIMIT = 4 * 1024 * 1024;
 
 /**
  * Sends `batch[start…]` over one connection with PIPELINING (RFC 2920): per message one write of
@@ -27,198 +34,277 @@ interface InFlight {
  * trip a message instead of nodemailer's two, and the content is dot-stuffed with native scans.
  * nodemailer still owns the session: connecting, STARTTLS, AUTH, timeouts, RSET and QUIT.
  *
+ * What keeps it close to a raw socket (see docs/decisions-bench.md): a message held in memory
+ * (core's built message without files) is joined and dot-stuffed while the replies to its
+ * envelope are on their way, then its content, end of data and the next envelope leave in one
+ * write without waiting for 'drain'; replies already received are read without a promise each.
+ *
  * Every reply is checked and reported in message order. Returns where it stopped: `next` is the
  * first message not reported, which got no reply at all (the connection broke before).
  */
-export async function sendPipelined(
+export function sendPipelined(
   connection: SMTPConnection,
   batch: readonly PreparedMessage[],
   start: number,
   outcome: DeliveryOutcome,
   scrub: (text: string) => string,
 ): Promise<RunResult> {
-  const reader = new ReplyReader(connection);
-  const socket = (connection as unknown as { _socket: Socket })._socket;
+  return new PipelinedRun(connection, batch, outcome, scrub).run(start);
+}
+
+/**
+ * One run of {@link sendPipelined}. A class rather than closures, so every run shares the same
+ * (optimised) code: closures made per call would be new call targets for the JIT each batch.
+ */
+class PipelinedRun {
+  readonly #connection: SMTPConnection;
+  readonly #batch: readonly PreparedMessage[];
+  readonly #outcome: DeliveryOutcome;
+  readonly #scrub: (text: string) => string;
+  readonly #reader: ReplyReader;
+  readonly #socket: Socket;
+  readonly #utf8: boolean;
+  /** The next message to look at. */
+  #i = 0;
   /** A 421 reply: the server is closing the connection (RFC 5321 §3.8); it explains the loss. */
-  let closing: SmtpReply | null = null;
-  const read = () =>
-    reader.next().then(
-      (reply) => {
-        if (reply.code === 421) closing = reply;
-        return reply;
-      },
-      (error: unknown) => Promise.reject(new ConnectionLost(error)),
-    );
-  const utf8 = supportsExtension(connection, 'SMTPUTF8');
-  let i = start;
+  #closing: SmtpReply | null = null;
   /** The message whose envelope went out and that is not reported yet (nor in flight). */
-  let current: number | null = null;
+  #current: number | null = null;
   /** The current message got at least one reply. */
-  let answered = false;
-  let inFlight: InFlight | null = null;
+  #answered = false;
+  #inFlight: InFlight | null = null;
   /** A transaction is open on the server (MAIL accepted, no DATA): RSET before the next MAIL. */
-  let needRset = false;
+  #needRset = false;
   /** Commands or content were sent whose replies were not all read: only closing recovers. */
-  let dirty = false;
-  /** The content stream of the current message, created ahead of its 354. */
-  let content: Content | null = null;
+  #dirty = false;
+  /** The content of the current message, started ahead of its 354. */
+  #content: Content | null = null;
 
-  const finish = (done: InFlight, reply: SmtpReply) => {
-    if (reply.code < 200 || reply.code > 299) outcome.failed(done.message, replyError('The SMTP server refused the message', reply, 'DATA', scrub));
-    else if (done.rejected.length > 0) outcome.failed(done.message, partialRefusal(done.rejected, done.accepted, scrub));
-    else outcome.delivered(done.message);
-  };
-  /** Finish the message in flight: its end of data (with `more` commands in the same write). */
-  const finishInFlight = async (more: (Buffer | string)[]) => {
-    const done = inFlight;
-    dirty = true;
-    await write(socket, done ? [done.stuffer.end(), ...more] : more, reader);
-    if (!done) return;
-    const reply = await read();
-    inFlight = null;
-    if (more.length === 0) dirty = false;
-    finish(done, reply);
-  };
-
-  try {
-    while (i < batch.length) {
-      const message = batch[i];
-      const refusal = envelopeRefusal(connection, message);
-      if (refusal || message.envelope.to.length === 0) {
-        // Nothing of it goes out; the message before is finished first, to report in order.
-        if (inFlight) await finishInFlight([]);
-        i++;
-        // Django skips a message without recipients (not counted, not an error).
-        if (refusal) outcome.failed(message, refusal);
-        continue;
-      }
-
-      current = i;
-      answered = false;
-      i++;
-      // Start rendering the content now, so it overlaps the wait for the replies. A message
-      // held in memory is taken whole; one that reads files is streamed, and its stream buffers
-      // at most its high-water mark ahead. Errors surface where the content is read.
-      content = contentOf(message.mime);
-      await finishInFlight([...(needRset ? ['RSET\r\n'] : []), envelopeCommands(message, utf8)]);
-      if (needRset) {
-        const reply = await read();
-        needRset = false;
-        if (reply.code < 200 || reply.code > 299) throw new ConnectionLost(replyError('The SMTP server refused RSET', reply, 'RSET', scrub));
-      }
-      const mail = await read();
-      answered = true;
-      const accepted: string[] = [];
-      const rejected: InFlight['rejected'] = [];
-      for (const address of message.envelope.to) {
-        const reply = await read();
-        if (reply.code >= 200 && reply.code <= 299) accepted.push(address);
-        else rejected.push({ address, reply });
-      }
-      const data = await read();
-
-      if (mail.code < 200 || mail.code > 299 || accepted.length === 0) {
-        if (data.code >= 300 && data.code <= 399) {
-          // A server must refuse DATA without a sender or recipients; this one took it. End an
-          // empty message with no one to go to, as nodemailer does.
-          await write(socket, ['.\r\n'], reader);
-          await read();
-        } else if (mail.code >= 200 && mail.code <= 299) {
-          needRset = true; // the transaction MAIL opened is still open
-        }
-        // After a 421 the server is closing the channel (RFC 5321 §3.8): so do we.
-        dirty = closing !== null;
-        current = null;
-        content.cancel();
-        outcome.failed(
-          message,
-          mail.code < 200 || mail.code > 299 ? replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub) : allRefused(rejected, scrub),
-        );
-        if (closing) return { next: i, broken: true };
-        continue;
-      }
-      if (data.code < 300 || data.code > 399) {
-        needRset = true;
-        dirty = closing !== null;
-        current = null;
-        content.cancel();
-        outcome.failed(message, replyError('The SMTP server refused DATA', data, 'DATA', scrub));
-        if (closing) return { next: i, broken: true };
-        continue;
-      }
-
-      // 354: the content, dot-stuffed, from the message's stream (files are never held whole).
-      const stuffer = new DotStuffer();
-      try {
-        // Corked, so the content leaves in as few writes as the socket allows: it stays corked
-        // until its end of data and the next envelope join it (see write()).
-        socket.cork();
-        for await (const chunk of content.chunks()) {
-          if (reader.failure) throw new ConnectionLost(reader.failure);
-          if (!socket.write(stuffer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)))) {
-            uncorkAll(socket);
-            await drained(socket, reader);
-            socket.cork();
-          }
-        }
-      } catch (error) {
-        uncorkAll(socket);
-        if (error instanceof ConnectionLost) throw error;
-        // The data cannot be ended without sending a truncated message: the connection is closed.
-        current = null;
-        outcome.failed(message, new SmtpError(`Could not read the message content: ${(error as Error).message}`, { cause: error }));
-        return { next: i, broken: true };
-      }
-      current = null;
-      inFlight = { message, stuffer, accepted, rejected };
-    }
-    if (inFlight) await finishInFlight([]);
-    return { next: i, broken: false };
-  } catch (error) {
-    if (!(error instanceof ConnectionLost)) throw error;
-    dirty = true;
-    const lost: SmtpError = closing
-      ? replyError('The SMTP server closed the connection', closing, 'CONN', scrub)
-      : toSmtpError(error.error, 'The connection to the SMTP server failed', scrub);
-    // Whatever went unanswered was not accepted: reported failed, never as sent.
-    const done = inFlight;
-    inFlight = null;
-    if (done) outcome.failed(done.message, lost);
-    if (current !== null && answered) outcome.failed(batch[current], lost);
-    // A message that got no reply at all is left to the caller, which may try it again.
-    const unanswered = current !== null && !answered;
-    return { next: unanswered ? (current as number) : i, broken: true, unanswered, error: lost };
-  } finally {
-    content?.cancel();
-    reader.release();
-    if (dirty) connection.close();
-    else if (needRset) await resetOrClose(connection);
+  constructor(connection: SMTPConnection, batch: readonly PreparedMessage[], outcome: DeliveryOutcome, scrub: (text: string) => string) {
+    this.#connection = connection;
+    this.#batch = batch;
+    this.#outcome = outcome;
+    this.#scrub = scrub;
+    this.#reader = new ReplyReader(connection);
+    this.#socket = (connection as unknown as { _socket: Socket })._socket;
+    this.#utf8 = supportsExtension(connection, 'SMTPUTF8');
   }
+
+  async run(start: number): Promise<RunResult> {
+    this.#i = start;
+    try {
+      while (this.#i < this.#batch.length) {
+        const stop = await this.#next();
+        if (stop) return stop;
+      }
+      if (this.#inFlight) await this.#finishInFlight();
+      return { next: this.#i, broken: false };
+    } catch (error) {
+      if (!(error instanceof ConnectionLost)) throw error;
+      return this.#lost(error);
+    } finally {
+      this.#content?.cancel();
+      this.#reader.release();
+      if (this.#dirty) this.#connection.close();
+      else if (this.#needRset) await resetOrClose(this.#connection);
+    }
+  }
+
+  /** Send the next message of the batch; returns where the run stops, or null to go on. */
+  async #next(): Promise<RunResult | null> {
+    const scrub = this.#scrub;
+    const message = this.#batch[this.#i];
+    const refusal = envelopeRefusal(this.#connection, message);
+    if (refusal || message.envelope.to.length === 0) {
+      // Nothing of it goes out; the message before is finished first, to report in order.
+      if (this.#inFlight) await this.#finishInFlight();
+      this.#i++;
+      // Django skips a message without recipients (not counted, not an error).
+      if (refusal) this.#outcome.failed(message, refusal);
+      return null;
+    }
+
+    this.#current = this.#i;
+    this.#answered = false;
+    this.#i++;
+    // One write: the rest of the message before (its content and end of data), RSET if a
+    // transaction is open, and this message's envelope (RFC 2920 §3.1).
+    const envelope = envelopeCommands(message, this.#utf8);
+    await this.#flush(this.#needRset ? ['RSET\r\n', envelope] : [envelope]);
+    // Render the content now, while the replies are on their way. A message held in memory is
+    // joined and dot-stuffed whole; one that reads files is streamed, and its stream buffers at
+    // most its high-water mark ahead. Errors surface where the content is read.
+    const content = contentOf(message.mime);
+    this.#content = content;
+    await this.#settle(true);
+    if (this.#needRset) {
+      const reply = await this.#read();
+      this.#needRset = false;
+      if (reply.code < 200 || reply.code > 299) throw new ConnectionLost(replyError('The SMTP server refused RSET', reply, 'RSET', scrub));
+    }
+    const mail = await this.#read();
+    this.#answered = true;
+    const accepted: string[] = [];
+    const rejected: InFlight['rejected'] = [];
+    for (const address of message.envelope.to) {
+      const reply = await this.#read();
+      if (reply.code >= 200 && reply.code <= 299) accepted.push(address);
+      else rejected.push({ address, reply });
+    }
+    const data = await this.#read();
+    if (mail.code < 200 || mail.code > 299 || accepted.length === 0 || data.code < 300 || data.code > 399) {
+      return this.#refused(message, mail, rejected, accepted.length, data);
+    }
+
+    // 354: the content, dot-stuffed. Held in memory, it is written with its end of data and the
+    // next envelope (#flush); streamed (files are never held whole), it goes out as it is read.
+    let rest: Buffer[];
+    try {
+      rest = content.bytes ? await content.bytes : await this.#stream(content);
+    } catch (error) {
+      uncorkAll(this.#socket);
+      if (error instanceof ConnectionLost) throw error;
+      // The data cannot be ended without sending a truncated message: the connection is closed.
+      this.#current = null;
+      this.#outcome.failed(message, new SmtpError(`Could not read the message content: ${(error as Error).message}`, { cause: error }));
+      return { next: this.#i, broken: true };
+    }
+    this.#current = null;
+    this.#inFlight = { message, rest, accepted, rejected };
+    return null;
+  }
+
+  /** Write a streamed content as it is read; resolves to its end of data, left to #flush. */
+  async #stream(content: Content): Promise<Buffer[]> {
+    const socket = this.#socket;
+    const reader = this.#reader;
+    const stuffer = content.stuffer;
+    // Corked, so the content leaves in as few writes as the socket allows: it stays corked
+    // until its end of data and the next envelope join it (see write()).
+    socket.cork();
+    for await (const chunk of content.chunks()) {
+      if (reader.failure) throw new ConnectionLost(reader.failure);
+      if (!socket.write(stuffer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)))) {
+        uncorkAll(socket);
+        await drained(socket, reader);
+        socket.cork();
+      }
+    }
+    return [stuffer.end()];
+  }
+
+  /** The sender, every recipient or DATA refused: report the message, keep the session usable. */
+  async #refused(message: PreparedMessage, mail: SmtpReply, rejected: InFlight['rejected'], accepted: number, data: SmtpReply): Promise<RunResult | null> {
+    const scrub = this.#scrub;
+    let error: SmtpError;
+    if (mail.code < 200 || mail.code > 299 || accepted === 0) {
+      if (data.code >= 300 && data.code <= 399) {
+        // A server must refuse DATA without a sender or recipients; this one took it. End an
+        // empty message with no one to go to, as nodemailer does.
+        await write(this.#socket, ['.\r\n'], this.#reader);
+        await this.#read();
+      } else if (mail.code >= 200 && mail.code <= 299) {
+        this.#needRset = true; // the transaction MAIL opened is still open
+      }
+      error = mail.code < 200 || mail.code > 299 ? replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub) : allRefused(rejected, scrub);
+    } else {
+      this.#needRset = true;
+      error = replyError('The SMTP server refused DATA', data, 'DATA', scrub);
+    }
+    // After a 421 the server is closing the channel (RFC 5321 §3.8): so do we.
+    this.#dirty = this.#closing !== null;
+    this.#current = null;
+    this.#content?.cancel();
+    this.#outcome.failed(message, error);
+    return this.#closing ? { next: this.#i, broken: true } : null;
+  }
+
+  /** The connection broke: what went unanswered is reported failed, never as sent. */
+  #lost(error: ConnectionLost): RunResult {
+    this.#dirty = true;
+    const scrub = this.#scrub;
+    const lost: SmtpError = this.#closing
+      ? replyError('The SMTP server closed the connection', this.#closing, 'CONN', scrub)
+      : toSmtpError(error.error, 'The connection to the SMTP server failed', scrub);
+    const done = this.#inFlight;
+    this.#inFlight = null;
+    if (done) this.#outcome.failed(done.message, lost);
+    const current = this.#current;
+    if (current !== null && this.#answered) this.#outcome.failed(this.#batch[current], lost);
+    // A message that got no reply at all is left to the caller, which may try it again.
+    const unanswered = current !== null && !this.#answered;
+    return { next: unanswered ? (current as number) : this.#i, broken: true, unanswered, error: lost };
+  }
+
+  /** The next reply: at once when it has come (the usual case after the first of a group). */
+  #read(): SmtpReply | Promise<SmtpReply> {
+    const ready = this.#reader.take();
+    return ready ? this.#seen(ready) : this.#reader.next().then(this.#seenLater, broke);
+  }
+
+  #seen(reply: SmtpReply): SmtpReply {
+    if (reply.code === 421) this.#closing = reply;
+    return reply;
+  }
+
+  readonly #seenLater = (reply: SmtpReply): SmtpReply => this.#seen(reply);
+
+  /** Write what is left of the message in flight, then `more` commands, in one write. */
+  #flush(more: string[]): Promise<void> {
+    this.#dirty = true;
+    const done = this.#inFlight;
+    return write(this.#socket, done ? [...done.rest, ...more] : more, this.#reader);
+  }
+
+  /** Read the reply to the end of data of the message in flight (flushed) and report it. */
+  async #settle(more: boolean): Promise<void> {
+    const done = this.#inFlight;
+    if (!done) return;
+    const reply = await this.#read();
+    this.#inFlight = null;
+    if (!more) this.#dirty = false;
+    if (reply.code < 200 || reply.code > 299) this.#outcome.failed(done.message, replyError('The SMTP server refused the message', reply, 'DATA', this.#scrub));
+    else if (done.rejected.length > 0) this.#outcome.failed(done.message, partialRefusal(done.rejected, done.accepted, this.#scrub));
+    else this.#outcome.delivered(done.message);
+  }
+
+  /** Finish the message in flight, with nothing after it. */
+  async #finishInFlight(): Promise<void> {
+    await this.#flush([]);
+    await this.#settle(false);
+  }
+}
+
+function broke(error: unknown): Promise<never> {
+  return Promise.reject(new ConnectionLost(error));
 }
 
 /** A message's content, started ahead of the 354 that lets it go out. */
 interface Content {
+  /** Held in memory: the whole content, dot-stuffed, and its end of data. */
+  bytes: Promise<Buffer[]> | null;
+  /** Streamed: the chunks, to go through `stuffer`. */
   chunks(): AsyncIterable<Buffer | string>;
+  stuffer: DotStuffer;
   cancel(): void;
 }
 
 function contentOf(mime: MimeMessage): Content {
-  // Core's built message says whether every part is in memory (no attachFile to read).
+  // Core's built message says whether every part is in memory (no attachFile to read), and that
+  // its line breaks are all CRLF (then dot-stuffing only searches for a dot after a line break).
+  const stuffer = new DotStuffer({ crlf: (mime as { crlf?: unknown }).crlf === true });
   if ((mime as { isInMemory?: unknown }).isInMemory === true) {
-    const bytes = mime.asBytes();
+    const bytes = mime.asBytes().then((whole) => [stuffer.push(whole), stuffer.end()]);
     bytes.catch(() => {});
-    return {
-      async *chunks() {
-        yield await bytes;
-      },
-      cancel() {},
-    };
+    return { bytes, chunks: noChunks, stuffer, cancel() {} };
   }
   const stream: Readable = mime.stream();
   stream.on('error', () => {});
   stream.read(0);
-  return { chunks: () => stream, cancel: () => stream.destroy() };
+  return { bytes: null, chunks: () => stream, stuffer, cancel: () => stream.destroy() };
 }
+
+async function* noChunks(): AsyncGenerator<Buffer> {}
 
 function envelopeCommands({ envelope }: PreparedMessage, utf8: boolean): string {
   // RFC 6531 §3.4: SMTPUTF8 on MAIL when an address needs it (envelopeRefusal checked support).
@@ -243,13 +329,16 @@ function allRefused(rejected: InFlight['rejected'], scrub: (text: string) => str
   );
 }
 
-/** One write of several parts, with any content still corked (one segment), waiting when the socket is full. */
+/**
+ * One write of several parts, with any content still corked (one segment). Waits for 'drain'
+ * only when the socket holds more than {@link QUEUE_LIMIT}: a streamed content waits in its own
+ * loop, and waiting for the rest (in memory already) would only add a turn of the event loop.
+ */
 async function write(socket: Socket, parts: (Buffer | string)[], reader: ReplyReader): Promise<void> {
   socket.cork();
-  let ok = true;
-  for (const part of parts) ok = socket.write(part) && ok;
+  for (const part of parts) socket.write(part);
   uncorkAll(socket);
-  if (!ok) await drained(socket, reader);
+  if (socket.writableLength > QUEUE_LIMIT) await drained(socket, reader);
 }
 
 function uncorkAll(socket: Socket): void {

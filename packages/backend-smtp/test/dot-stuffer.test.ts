@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DotStuffer } from '../src/dot-stuffer.js';
 
 /** Run the stuffer over the chunks and add its terminator: what goes on the wire after DATA. */
-function wire(chunks: Buffer[]): Buffer {
-  const stuffer = new DotStuffer();
+function wire(chunks: Buffer[], crlf = false): Buffer {
+  const stuffer = new DotStuffer({ crlf });
   return Buffer.concat([...chunks.map((c) => stuffer.push(c)), stuffer.end()]);
 }
 
@@ -72,5 +72,37 @@ describe('DotStuffer', () => {
       }),
       { numRuns: 2000, seed: 20261123 },
     );
+  });
+
+  describe('with crlf (content known to break lines with CRLF only, as core builds it)', () => {
+    it('gives the same wire as the general path for CRLF content, however it is chunked', () => {
+      const crlfContent = fc.array(fc.constantFrom('a', '.', '..', ' ', '\r\n', 'é'), { maxLength: 40 }).map((p) => Buffer.from(p.join('')));
+      fc.assert(
+        fc.property(crlfContent, fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
+          expect(wire(chunked(bytes, cuts), true).equals(wire(chunked(bytes, cuts)))).toBe(true);
+        }),
+        { numRuns: 2000, seed: 20261129 },
+      );
+    });
+
+    it('passes CRLF content without dot lines through untouched', () => {
+      const content = Buffer.from('Subject: x\r\n\r\nline one.\r\nline two\r\n');
+      expect(new DotStuffer({ crlf: true }).push(content)).toBe(content);
+    });
+
+    it('even when the content breaks its promise, never lets an end of data through', () => {
+      // Bare CR and LF may then pass (they are not normalised), but a dot after any line break
+      // takes the general path, so no end-of-data look-alike reaches the wire.
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 60 }).chain((a) => fc.tuple(fc.constant(a), fc.array(fc.nat(), { maxLength: 6 }))), ([random, cuts]) => {
+          const bytes = Uint8Array.from(random, (b) => [0x0d, 0x0a, 0x2e, 0x41][b % 4]!);
+          const text = wire(chunked(bytes, cuts), true).toString('latin1');
+          const body = text.slice(0, text.length - (text.endsWith('\r\n.\r\n') ? 5 : 3));
+          expect(body).not.toMatch(/[\r\n]\.(?!\.)/);
+          expect(/^\.(?!\.)/.test(body) && body !== '').toBe(false);
+        }),
+        { numRuns: 2000, seed: 20261129 },
+      );
+    });
   });
 });

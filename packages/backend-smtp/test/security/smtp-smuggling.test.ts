@@ -10,7 +10,9 @@
  * because the CRLF before the final `.` ends the last line (RFC 5321 §4.1.1.4); so a 7bit body
  * `abc` arrives as `abc` + CRLF. Nothing else may differ.
  */
+import { Readable } from 'node:stream';
 import { EmailBackend } from '@mail/backend-smtp';
+import { EmailMessage, type MimeMessage } from '@mail/core';
 import { startSmtpServer } from '@mail/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +81,40 @@ describe('SMTP smuggling against a real smtp-server', () => {
     smtp.messages.forEach((m, i) => {
       expectIntact(m, Object.values(BODIES)[i]!);
     });
+  });
+
+  it('a third-party MimeMessage (not core-built: no CRLF promise) is normalised and stuffed, streamed or in memory', async () => {
+    // Raw bytes with bare LF and CR line ends, dot lines and a smuggled transaction, from a
+    // message() that is not core's builder: the backend may trust nothing about its line ends.
+    const raw = `Subject: third party\n\nfirst\n.\n${SMUGGLED}\r.\r\n.\nlast`;
+    const mimeOf = (inMemory: boolean): MimeMessage => ({
+      getHeader: () => undefined,
+      asBytes: async () => Buffer.from(raw),
+      asString: async () => raw,
+      // Cut into pieces so that line ends and dots straddle chunk edges.
+      stream: () => Readable.from([raw.slice(0, 25), raw.slice(25, 26), raw.slice(26, 90), raw.slice(90)].map((s) => Buffer.from(s))),
+      ...(inMemory ? { isInMemory: true } : {}),
+    });
+    class ThirdParty extends EmailMessage {
+      constructor(readonly inMemory: boolean) {
+        super({ subject: 'x', body: 'x', fromEmail: 'sender@example.com', to: ['rcpt@example.com'] });
+      }
+      override message(): MimeMessage {
+        return mimeOf(this.inMemory);
+      }
+    }
+    await using smtp = await startSmtpServer();
+    const backend = new EmailBackend(smtp.backendOptions());
+    expect(await backend.sendMessages([new ThirdParty(false), new ThirdParty(true), fixedMessage()])).toBe(3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(smtp.messages).toHaveLength(3);
+    expect(mailEvents(smtp.events)).toBe(3);
+    const want = raw.replace(/\r\n|\r|\n/g, '\r\n');
+    for (const received of smtp.messages.slice(0, 2)) {
+      const got = received.raw.toString('latin1');
+      expect(got.replace(/\r\n/g, ''), 'only CRLF line ends reach the server').not.toMatch(/[\r\n]/);
+      expect(got).toBe(`${want}\r\n`);
+    }
   });
 
   it('generated bodies of dots, CR, LF and smuggled commands arrive as one message each', async () => {

@@ -59,10 +59,21 @@ export class BuiltMessage implements MimeMessage {
   /** True when every in-memory chunk is US-ASCII (lets `asBytes()` copy instead of encoding UTF-8). */
   readonly ascii: boolean;
 
-  constructor(headers: RawHeader[], chunks: Chunk[], ascii = false) {
+  /**
+   * True when every line break of the wire form (`asBytes()` and `stream()` alike, files
+   * included) is known to be CRLF: no bare CR, no bare LF. The builder sets it, since all it
+   * writes is CRLF text (header guards refuse line breaks; bodies go through `toCrlf`,
+   * quoted-printable or base64). A transport may then skip normalising line ends and only
+   * dot-stuff (RFC 5321 §4.5.2), with a search or two instead of a look at every line.
+   * Internal: read by @mail/backend-smtp (tested in test/mime/built-message.test.ts).
+   */
+  readonly crlf: boolean;
+
+  constructor(headers: RawHeader[], chunks: Chunk[], ascii = false, crlf = false) {
     this.#headers = headers;
     this.chunks = chunks;
     this.ascii = ascii;
+    this.crlf = crlf;
   }
 
   getHeader(name: string): string | undefined {

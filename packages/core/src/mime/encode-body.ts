@@ -116,3 +116,57 @@ export function wrapBase64(bytes: Uint8Array): string {
   for (let i = 0, j = 0; i < len; i += 76, j++) lines[j] = b64.slice(i, i + 76);
   return lines.join('\r\n');
 }
+
+/**
+ * {@link wrapBase64} of an attachment's bytes, reusing the encoding of the same bytes attached
+ * shortly before (mass mail attaches one file to many messages; as with text bodies, the
+ * encoding is the costly part of building them, and one string shared by a batch also spares
+ * the GC). A hit is the same object holding the same bytes as when it was encoded (compared
+ * with a copy kept then), so a buffer changed in place is encoded again. Only an object seen
+ * before is cached: one attached once (a per-recipient invoice) costs no copy.
+ */
+export function base64Lines(bytes: Uint8Array): string {
+  if (bytes.byteLength < B64_CACHE_MIN || bytes.byteLength > B64_CACHE_MAX) return wrapBase64(bytes);
+  if (!b64Seen.has(bytes)) {
+    b64Seen.add(bytes);
+    return wrapBase64(bytes);
+  }
+  const hit = b64Cache.get(bytes);
+  if (hit?.copy.equals(bytes)) {
+    // Most recently used last, so the oldest entry is the one dropped.
+    b64Cache.delete(bytes);
+    b64Cache.set(bytes, hit);
+    return hit.lines;
+  }
+  const lines = wrapBase64(bytes);
+  if (hit) forget(bytes, hit);
+  const entry = { copy: Buffer.from(bytes), lines };
+  b64CacheBytes += costOf(entry);
+  b64Cache.set(bytes, entry);
+  for (const [key, old] of b64Cache) {
+    if (b64CacheBytes <= B64_CACHE_BYTES) break;
+    forget(key, old);
+  }
+  return lines;
+}
+
+interface B64Entry {
+  copy: Buffer;
+  lines: string;
+}
+
+const costOf = (entry: B64Entry) => entry.copy.length + entry.lines.length;
+
+function forget(key: Uint8Array, entry: B64Entry): void {
+  b64Cache.delete(key);
+  b64CacheBytes -= costOf(entry);
+}
+
+// Attachments between these sizes (small ones are cheap to encode), and at most this much held
+// (the copies and their base64; the cache also keeps the caller's buffers alive until dropped).
+const B64_CACHE_MIN = 1024;
+const B64_CACHE_MAX = 1 << 20;
+const B64_CACHE_BYTES = 4 << 20;
+const b64Cache = new Map<Uint8Array, B64Entry>();
+const b64Seen = new WeakSet<Uint8Array>();
+let b64CacheBytes = 0;

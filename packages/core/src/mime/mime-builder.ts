@@ -2,13 +2,13 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { buildHeaderParam, encodeWord } from 'nodemailer/lib/mime-funcs';
 import { formatAddress, formatAddressList, splitAddressHeader } from '../addresses/parse-address.js';
-import { BadHeaderError } from '../errors.js';
+import { BadHeaderError, ConfigurationError } from '../errors.js';
 import { checkHeaderName, checkHeaderValue } from '../headers/check-header.js';
 import { encodeUnstructured, foldHeader, wordEncodingFor } from '../headers/encode-header.js';
 import { type Alternative, AttachedFile, type Attachment, type AttachmentItem, isMimePart, type MimePart } from '../message/mime-part.js';
 import { getSettings } from '../settings.js';
 import { BuiltMessage, type Chunk, type RawHeader } from './built-message.js';
-import { encodeTextBody, toCrlf, wrapBase64 } from './encode-body.js';
+import { base64Lines, encodeTextBody, toCrlf, wrapBase64 } from './encode-body.js';
 import { guessMimetype } from './guess-type.js';
 import { makeBoundary, makeMessageId } from './message-id.js';
 import { formatDate } from './wire-date.js';
@@ -175,11 +175,11 @@ function contentLeaf(content: unknown, mimetype: string, charset: string): Leaf 
       mimetype = 'application/octet-stream';
     }
   }
-  let bytes: Buffer;
-  if (typeof content === 'string') bytes = Buffer.from(content, 'utf8');
-  else if (content instanceof Uint8Array) bytes = toBuffer(content);
+  let lines: string;
+  if (typeof content === 'string') lines = wrapBase64(Buffer.from(content, 'utf8'));
+  else if (content instanceof Uint8Array) lines = base64Lines(content);
   else throw new TypeError(`Attachment content must be a string, bytes, a readable stream or an EmailMessage; got ${content === null ? 'null' : typeof content}.`);
-  return { multi: false, contentType: mimetype, transferEncoding: 'base64', extra: [], body: [wrapBase64(bytes)] };
+  return { multi: false, contentType: mimetype, transferEncoding: 'base64', extra: [], body: [lines] };
 }
 
 function addDisposition(leaf: Leaf, disposition: string, filename: string | null | undefined): void {
@@ -292,7 +292,7 @@ function relate(root: Part, inline: Leaf[], isHtml: (leaf: Leaf) => boolean): { 
  */
 export function buildMessage(source: BuildSource): BuiltMessage {
   const settings = getSettings();
-  const charset = source.encoding || settings.defaultCharset || 'utf-8';
+  const charset = checkCharset(source.encoding || settings.defaultCharset || 'utf-8');
   for (const field of ['to', 'cc', 'bcc', 'replyTo'] as const) {
     const list = source[field];
     if (typeof list === 'string' || (list != null && !Array.isArray(list))) {
@@ -404,7 +404,20 @@ export function buildMessage(source: BuildSource): BuiltMessage {
   if (!root.multi && root.transferEncoding && !overridden('content-transfer-encoding')) {
     rawHeaders.push({ name: 'Content-Transfer-Encoding', value: root.transferEncoding });
   }
-  return new BuiltMessage([...rawHeaders, ...raw], out, state.ascii);
+  // Every chunk above is CRLF text (see BuiltMessage#crlf): the SMTP backend relies on it.
+  return new BuiltMessage([...rawHeaders, ...raw], out, state.ascii, true);
+}
+
+// RFC 2978 §2.3: the characters of a charset name (mime-charset).
+const CHARSET = /^[A-Za-z0-9!#$%&'+^_`{}~-]+$/;
+
+/** The charset goes into every text part's Content-Type: nothing but a charset name may reach it. */
+function checkCharset(charset: string): string {
+  checkHeaderValue('encoding (charset)', String(charset)); // INJECTION GUARD
+  if (typeof charset !== 'string' || !CHARSET.test(charset)) {
+    throw new ConfigurationError(`Invalid charset ${JSON.stringify(charset)} in the encoding property or the defaultCharset setting: expected a name such as 'utf-8'.`);
+  }
+  return charset;
 }
 
 function checkSubtype(subtype: string): string {
