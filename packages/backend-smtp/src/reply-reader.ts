@@ -23,6 +23,10 @@ function isDigit(line: string, at: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
+function overlong(): Error {
+  return Object.assign(new Error('The SMTP server sent an overlong reply'), { code: 'EPROTOCOL' });
+}
+
 /** A reply longer than this is a broken or hostile server (nodemailer's limit too). */
 const MAX_REPLY = 1024 * 1024;
 
@@ -37,6 +41,7 @@ export class ReplyReader {
   readonly #socket: Socket;
   #pending = '';
   #lines: string[] = [];
+  #linesLength = 0;
   readonly #ready: SmtpReply[] = [];
   readonly #waiters: { resolve: (reply: SmtpReply) => void; reject: (error: unknown) => void }[] = [];
   #failure: unknown = null;
@@ -96,6 +101,13 @@ export class ReplyReader {
       // `250-…` continues the reply (RFC 5321 §4.2.1); `250 …` or `250` ends it.
       if (line.length > 3 && line.charCodeAt(3) === DASH && isDigit(line, 0) && isDigit(line, 1) && isDigit(line, 2)) {
         this.#lines.push(line);
+        this.#linesLength += line.length;
+        // A server that never ends its multiline reply must not fill our memory.
+        if (this.#linesLength > MAX_REPLY) {
+          this.#lines = [];
+          this.#fail(overlong());
+          return;
+        }
         continue;
       }
       let lines = line;
@@ -103,12 +115,13 @@ export class ReplyReader {
         this.#lines.push(line);
         lines = this.#lines.join(' ');
         this.#lines = [];
+        this.#linesLength = 0;
       }
       const code = Number.parseInt(line.slice(0, 3), 10);
       this.#deliver({ code: Number.isNaN(code) ? 0 : code, text: NON_ASCII.test(lines) ? Buffer.from(lines, 'latin1').toString('utf8') : lines });
     }
     this.#pending = start === 0 ? text : text.slice(start);
-    if (this.#pending.length > MAX_REPLY) this.#fail(Object.assign(new Error('The SMTP server sent an overlong reply'), { code: 'EPROTOCOL' }));
+    if (this.#pending.length > MAX_REPLY) this.#fail(overlong());
   };
 
   readonly #onError = (error: unknown): void => {
