@@ -34,7 +34,7 @@ const QUEUE_LIMIT = 4 * 1024 * 1024;
  * trip a message instead of nodemailer's two, and the content is dot-stuffed with native scans.
  * nodemailer still owns the session: connecting, STARTTLS, AUTH, timeouts, RSET and QUIT.
  *
- * What keeps it close to a raw socket (see docs/decisions-bench.md): a message held in memory
+ * What keeps it close to a raw socket (see docs/decisions.md, "Speed"): a message held in memory
  * (core's built message without files) is joined and dot-stuffed while the replies to its
  * envelope are on their way, then its content, end of data and the next envelope leave in one
  * write without waiting for 'drain'; replies already received are read without a promise each.
