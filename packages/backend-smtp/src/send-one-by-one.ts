@@ -1,6 +1,5 @@
-import type { DeliveryOutcome, PreparedMessage } from '@mail/core';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { envelopeRefusal, type RunResult, resetOrClose } from './session.js';
+import { envelopeRefusal, resetOrClose, type SendRun } from './session.js';
 import { partialRefusal, toSmtpError } from './smtp-error.js';
 
 /**
@@ -8,13 +7,7 @@ import { partialRefusal, toSmtpError } from './smtp-error.js';
  * (MAIL, RCPT, DATA, content; nodemailer dot-stuffs). Used when the server does not offer
  * PIPELINING. Returns where it stopped, as {@link sendPipelined} does.
  */
-export async function sendOneByOne(
-  connection: SMTPConnection,
-  batch: readonly PreparedMessage[],
-  start: number,
-  outcome: DeliveryOutcome,
-  scrub: (text: string) => string,
-): Promise<RunResult> {
+export const sendOneByOne: SendRun = async (connection, batch, start, outcome, scrub) => {
   for (let i = start; i < batch.length; i++) {
     const message = batch[i];
     const refusal = envelopeRefusal(connection, message);
@@ -57,4 +50,4 @@ export async function sendOneByOne(
     outcome.delivered(message);
   }
   return { next: batch.length, broken: false };
-}
+};

@@ -4,7 +4,7 @@ import type { DeliveryOutcome, MimeMessage, PreparedMessage } from '@mail/core';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { DotStuffer } from './dot-stuffer.js';
 import { ReplyReader, type SmtpReply } from './reply-reader.js';
-import { envelopeRefusal, type RunResult, resetOrClose, supportsExtension } from './session.js';
+import { envelopeRefusal, type RunResult, resetOrClose, type SendRun, supportsExtension } from './session.js';
 import { partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
 
 /** A reply-reading failure: the connection broke (as opposed to a failure `outcome` threw). */
@@ -42,15 +42,8 @@ const QUEUE_LIMIT = 4 * 1024 * 1024;
  * Every reply is checked and reported in message order. Returns where it stopped: `next` is the
  * first message not reported, which got no reply at all (the connection broke before).
  */
-export function sendPipelined(
-  connection: SMTPConnection,
-  batch: readonly PreparedMessage[],
-  start: number,
-  outcome: DeliveryOutcome,
-  scrub: (text: string) => string,
-): Promise<RunResult> {
-  return new PipelinedRun(connection, batch, outcome, scrub).run(start);
-}
+export const sendPipelined: SendRun = (connection, batch, start, outcome, scrub) =>
+  new PipelinedRun(connection, batch, outcome, scrub).run(start);
 
 /**
  * One run of {@link sendPipelined}. A class rather than closures, so every run shares the same

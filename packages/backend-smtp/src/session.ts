@@ -1,4 +1,4 @@
-import type { PreparedMessage } from '@mail/core';
+import type { DeliveryOutcome, PreparedMessage } from '@mail/core';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { SmtpError } from './smtp-error.js';
 
@@ -13,6 +13,18 @@ export interface RunResult {
   /** Why the connection broke, to report an unanswered message with if it is not tried again. */
   error?: unknown;
 }
+
+/**
+ * A way of sending `batch[start…]` over one open connection (pipelined, or one by one), each
+ * delivery or failure reported to `outcome`, every server text passed through `scrub`.
+ */
+export type SendRun = (
+  connection: SMTPConnection,
+  batch: readonly PreparedMessage[],
+  start: number,
+  outcome: DeliveryOutcome,
+  scrub: (text: string) => string,
+) => Promise<RunResult>;
 
 /** Whether the server advertised an ESMTP extension in its EHLO reply (nodemailer keeps the list). */
 export function supportsExtension(connection: SMTPConnection, name: string): boolean {
