@@ -13,7 +13,10 @@ import type { EmailMessage } from './email-message.js';
  * ```
  */
 export interface MimePart {
-  /** The part's MIME type, e.g. `image/png`. */
+  /**
+   * The part's MIME type, e.g. `image/png`, with parameters if needed (`text/calendar;
+   * method=REQUEST`); for `text/*` the builder writes `charset` (a `charset=` given here is used).
+   */
   contentType: string;
   /** The content: text, bytes, or a readable stream (read once, at send time). */
   content: string | Buffer | Uint8Array | Readable;

@@ -8,7 +8,7 @@ import { encodeUnstructured, foldHeader, wordEncodingFor } from '../headers/enco
 import { type Alternative, AttachedFile, type Attachment, type AttachmentItem, isMimePart, type MimePart } from '../message/mime-part.js';
 import { getSettings } from '../settings.js';
 import { BuiltMessage, type Chunk, type RawHeader } from './built-message.js';
-import { base64Lines, encodeTextBody, toCrlf, wrapBase64 } from './encode-body.js';
+import { base64Lines, bufferEncodingOf, encodeTextBody, toCrlf, wrapBase64 } from './encode-body.js';
 import { guessMimetype } from './guess-type.js';
 import { makeBoundary, makeMessageId } from './message-id.js';
 import { formatDate } from './wire-date.js';
@@ -42,6 +42,8 @@ interface Leaf {
   body: Chunk[];
   /** The `name=` parameter segments of Content-Type, for a named attachment. */
   nameParam?: string[];
+  /** Parameters from the user's mimetype (`method=REQUEST`), wire form, written after the charset. */
+  params?: string[];
   /** The body may hold non-ASCII octets (an 8bit message/rfc822). */
   eightBit?: boolean;
 }
@@ -65,10 +67,91 @@ const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'reply-to', 'sender', 'rese
 // RFC 5322 §3.6.2: originator fields hold mailboxes, never groups.
 const MAILBOX_HEADERS = new Set(['from', 'sender', 'resent-from']);
 
-function checkMimetype(mimetype: string, what: string): string {
-  checkHeaderValue(`${what} mimetype`, mimetype); // INJECTION GUARD
-  if (!MIMETYPE.test(mimetype)) throw new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: expected 'type/subtype'.`);
-  return mimetype.toLowerCase();
+/** A checked mimetype: `type/subtype` (lowercase) and the parameters the user gave with it. */
+interface Mimetype {
+  type: string;
+  /** Parameters to write after the builder's own, wire form; `charset` is among them except on `text/*`. */
+  params?: string[];
+  /** The `charset=` parameter (lowercase), if given. */
+  charset?: string;
+  /** A `name=` parameter was given: the builder adds none from the filename. */
+  hasName?: boolean;
+}
+
+// `type/subtype` at the start of a mimetype that has parameters.
+const MIMETYPE_HEAD = /^([A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+)[ \t]*(?=;|$)/;
+// RFC 2045 §5.1: a token is printable ASCII but SPACE and tspecials.
+const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
+const isTokenChar = (c: string) => TOKEN.test(c);
+// Parameter names: the characters of type and subtype names (no `*`: RFC 2231 syntax is ours to write).
+const isNameChar = (c: string) => /^[A-Za-z0-9!#$&^_.+-]$/.test(c);
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+
+/**
+ * Check a mimetype: `type/subtype`, optionally followed by `; key=value` parameters (RFC 2045
+ * §5.1: a value is a token or a quoted string). A plain `type/subtype` is the fast path. The
+ * builder owns `boundary` (never the user's) and, on `text/*`, writes `charset` itself.
+ */
+function checkMimetype(mimetype: string, what: string): Mimetype {
+  checkHeaderValue(`${what} mimetype`, mimetype); // INJECTION GUARD: the parameters are in this string too
+  if (MIMETYPE.test(mimetype) && mimetype.length <= 255) return { type: mimetype.toLowerCase() };
+  const head = typeof mimetype === 'string' ? MIMETYPE_HEAD.exec(mimetype) : null;
+  if (!head) throw new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: expected 'type/subtype', optionally followed by '; key=value'.`);
+  const type = head[1].toLowerCase();
+  // RFC 6838 §4.2: type and subtype are at most 127 characters each; a header line at most 998.
+  if (type.length > 255) throw new TypeError(`Invalid mimetype for ${what}: 'type/subtype' is at most 255 characters.`);
+  const bad = (detail: string) => new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: bad parameter: ${detail} (RFC 2045: '; key=value', the value a token or a "quoted string").`);
+  const result: Mimetype = { type, params: [] };
+  const seen = new Set<string>();
+  const n = mimetype.length;
+  let i = head[0].length;
+  for (;;) {
+    while (isBlank(mimetype[i])) i++;
+    if (i === n) break;
+    if (mimetype[i] !== ';') throw bad(`expected ';' before ${JSON.stringify(mimetype.slice(i))}`);
+    i++;
+    while (isBlank(mimetype[i])) i++;
+    if (i === n) break; // a trailing ';' says nothing
+    const keyStart = i;
+    while (i < n && isNameChar(mimetype[i])) i++;
+    const key = mimetype.slice(keyStart, i).toLowerCase();
+    if (!key) throw bad(mimetype[i] === ';' ? 'an empty parameter' : `expected a parameter name at ${JSON.stringify(mimetype.slice(i))}`);
+    if (key.length > 127) throw bad('a parameter name over 127 characters');
+    while (isBlank(mimetype[i])) i++;
+    if (i === n) throw bad(`parameter ${key} has no '=value'`);
+    if (mimetype[i] !== '=') throw bad(`invalid character ${JSON.stringify(mimetype[i])} in or after parameter name ${key}`);
+    i++;
+    while (isBlank(mimetype[i])) i++;
+    let value = '';
+    if (mimetype[i] === '"') {
+      for (i++; ; i++) {
+        if (i >= n) throw bad(`the quoted value of parameter ${key} has no closing '"'`);
+        let c = mimetype[i];
+        if (c === '"') break;
+        if (c === '\\' && i + 1 < n) c = mimetype[++i]; // a quoted pair
+        value += c;
+      }
+      i++;
+    } else {
+      const valueStart = i;
+      while (i < n && isTokenChar(mimetype[i])) i++;
+      value = mimetype.slice(valueStart, i);
+      if (!value) throw bad(i === n || mimetype[i] === ';' ? `parameter ${key} has no value` : `the value of parameter ${key} must be a token or a "quoted string", not ${JSON.stringify(mimetype.slice(i))}`);
+    }
+    if (key === 'boundary') throw new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: the boundary is the builder's, a 'boundary' parameter cannot be set.`);
+    if (seen.has(key)) throw bad(`parameter ${key} is given twice`);
+    seen.add(key);
+    if (key === 'charset') {
+      if (!CHARSET.test(value)) throw bad(`invalid charset ${JSON.stringify(value)}`);
+      result.charset = value = value.toLowerCase();
+      if (type.startsWith('text/')) continue; // written by the builder, first
+    }
+    if (key === 'name') result.hasName = true;
+    // A short token as is; otherwise quoted, or RFC 2231 continuations when long (no line over 998 octets).
+    (result.params as string[]).push(...(value.length < 75 && TOKEN.test(value) ? [`${key}=${value}`] : param(key, value)));
+  }
+  if (!result.params?.length) result.params = undefined;
+  return result;
 }
 
 /**
@@ -114,7 +197,7 @@ function withParams(head: string, params: string[]): string {
   return out;
 }
 
-function textLeaf(text: string, subtype: string, charset: string): Leaf {
+function textLeaf(text: string, subtype: string, charset: string, params?: string[]): Leaf {
   const encoded = encodeTextBody(text, charset);
   return {
     multi: false,
@@ -122,7 +205,19 @@ function textLeaf(text: string, subtype: string, charset: string): Leaf {
     transferEncoding: encoded.transferEncoding,
     extra: [],
     body: [encoded.body],
+    params,
   };
+}
+
+/** The charset a string is encoded to: the mimetype's when given (one we can encode to), else the message's. */
+function stringCharset(mt: Mimetype, charset: string): string {
+  if (mt.charset === undefined) return charset;
+  if (bufferEncodingOf(mt.charset) === undefined) {
+    throw new TypeError(
+      `Unsupported charset "${mt.charset}" in the mimetype of a ${mt.type} part given as text: text is encoded to utf-8, us-ascii or iso-8859-1; give bytes already in ${mt.charset} to send them as they are.`,
+    );
+  }
+  return mt.charset;
 }
 
 function toBuffer(content: Buffer | Uint8Array): Buffer {
@@ -153,39 +248,65 @@ function rfc822Leaf(content: unknown): Leaf {
 }
 
 /**
- * A part for some content: text (`text/*` as text in the message charset), an embedded message
- * (`message/rfc822`), or base64 for the rest. `text/*` bytes that are not UTF-8 are sent as
- * `application/octet-stream`, as Django does.
+ * A part for some content: text (`text/*` as text in the message charset, or the mimetype's
+ * `charset=`), an embedded message (`message/rfc822`), or base64 for the rest. `text/*` bytes
+ * that are not UTF-8 are sent as `application/octet-stream`, as Django does, unless the mimetype
+ * names their charset: then they are sent as they are. Files and streams are never read ahead
+ * or re-encoded: a `text/*` one is labelled `charset="utf-8"` (Django reads files as UTF-8)
+ * unless the mimetype names another.
  */
-function contentLeaf(content: unknown, mimetype: string, charset: string): Leaf {
-  if (mimetype === 'message/rfc822') return rfc822Leaf(content);
-  if (content instanceof AttachedFile) {
-    return { multi: false, contentType: mimetype, transferEncoding: 'base64', extra: [], body: [{ kind: 'file', path: content.path }] };
+function contentLeaf(content: unknown, mt: Mimetype, charset: string): Leaf {
+  const { type, params } = mt;
+  if (type === 'message/rfc822') {
+    const leaf = rfc822Leaf(content);
+    leaf.params = params;
+    return leaf;
   }
-  if (content instanceof Readable) {
-    return { multi: false, contentType: mimetype, transferEncoding: 'base64', extra: [], body: [{ kind: 'readable', readable: content }] };
+  const isText = type.startsWith('text/');
+  if (content instanceof AttachedFile || content instanceof Readable) {
+    return {
+      multi: false,
+      contentType: isText ? `${type}; charset="${mt.charset ?? 'utf-8'}"` : type,
+      transferEncoding: 'base64',
+      extra: [],
+      body: [content instanceof AttachedFile ? { kind: 'file', path: content.path } : { kind: 'readable', readable: content }],
+      params,
+    };
   }
-  if (isEmailMessage(content)) throw new TypeError(`An EmailMessage can only be attached as message/rfc822, not ${mimetype}.`);
-  const [type, subtype] = mimetype.split('/');
-  if (type === 'text') {
-    if (typeof content === 'string') return textLeaf(content, mimetype, charset);
+  if (isEmailMessage(content)) throw new TypeError(`An EmailMessage can only be attached as message/rfc822, not ${type}.`);
+  if (isText) {
+    if (typeof content === 'string') return textLeaf(content, type, stringCharset(mt, charset), params);
     if (content instanceof Uint8Array) {
       const bytes = toBuffer(content);
-      if (isUtf8(bytes)) return textLeaf(bytes.toString('utf8'), `text/${subtype}`, charset);
-      mimetype = 'application/octet-stream';
+      if (mt.charset !== undefined && bufferEncodingOf(mt.charset) !== 'utf8') {
+        // Bytes in the charset the user named: sent as they are.
+        return { multi: false, contentType: `${type}; charset="${mt.charset}"`, transferEncoding: 'base64', extra: [], body: [base64Lines(bytes)], params };
+      }
+      if (isUtf8(bytes)) return textLeaf(bytes.toString('utf8'), type, mt.charset ?? charset, params);
+      return { multi: false, contentType: 'application/octet-stream', transferEncoding: 'base64', extra: [], body: [base64Lines(bytes)] };
     }
   }
   let lines: string;
-  if (typeof content === 'string') lines = wrapBase64(Buffer.from(content, 'utf8'));
+  if (typeof content === 'string') lines = wrapBase64(Buffer.from(content, stringEncoding(content, mt)));
   else if (content instanceof Uint8Array) lines = base64Lines(content);
   else throw new TypeError(`Attachment content must be a string, bytes, a readable stream or an EmailMessage; got ${content === null ? 'null' : typeof content}.`);
-  return { multi: false, contentType: mimetype, transferEncoding: 'base64', extra: [], body: [lines] };
+  return { multi: false, contentType: type, transferEncoding: 'base64', extra: [], body: [lines], params };
 }
 
-function addDisposition(leaf: Leaf, disposition: string, filename: string | null | undefined): void {
+/** How a string is turned into bytes for a non-text part: UTF-8, or the charset its mimetype names. */
+function stringEncoding(content: string, mt: Mimetype): BufferEncoding {
+  if (mt.charset === undefined) return 'utf8';
+  const encoding = bufferEncodingOf(stringCharset(mt, 'utf-8'));
+  if ((encoding === 'ascii' && NON_ASCII.test(content)) || (encoding === 'latin1' && /[^\x00-\xff]/.test(content))) {
+    throw new TypeError(`A ${mt.type} part given as text has characters that charset "${mt.charset}" cannot hold: use charset=utf-8 or give bytes.`);
+  }
+  return encoding as BufferEncoding;
+}
+
+function addDisposition(leaf: Leaf, disposition: string, filename: string | null | undefined, hasName?: boolean): void {
   if (filename) {
     checkHeaderValue('attachment filename', filename); // INJECTION GUARD: filenames go in headers
-    leaf.nameParam = legacyName(filename);
+    if (!hasName) leaf.nameParam = legacyName(filename);
     leaf.extra.push(withParams(`Content-Disposition: ${disposition}`, param('filename', filename)));
   } else {
     leaf.extra.push(`Content-Disposition: ${disposition}`);
@@ -207,13 +328,13 @@ function attachmentPart(item: AttachmentItem, charset: string): { part: Leaf; ci
   if (isEmailMessage(item)) return { part: rfc822Leaf(item), cid: null };
   const { filename, content, mimetype } = item as Attachment;
   if (filename !== null && filename !== undefined && typeof filename !== 'string') throw new TypeError('An attachment filename must be a string or null.');
-  let type: string;
+  let type: Mimetype;
   if (mimetype) type = checkMimetype(mimetype, `attachment ${JSON.stringify(filename)}`);
-  else if (isEmailMessage(content)) type = 'message/rfc822';
-  else type = guessMimetype(filename);
+  else if (isEmailMessage(content)) type = { type: 'message/rfc822' };
+  else type = { type: guessMimetype(filename) };
   const leaf = contentLeaf(content, type, charset);
   // Django adds Content-Disposition only for named attachments.
-  if (filename) addDisposition(leaf, 'attachment', filename);
+  if (filename) addDisposition(leaf, 'attachment', filename, type.hasName);
   return { part: leaf, cid: null };
 }
 
@@ -223,7 +344,7 @@ function mimePartLeaf(part: MimePart, charset: string): { part: Leaf; cid: strin
   const disposition = part.disposition ?? 'attachment';
   if (disposition !== 'attachment' && disposition !== 'inline') throw new TypeError(`A MimePart's disposition is 'attachment' or 'inline', not ${JSON.stringify(disposition)}.`);
   const leaf = contentLeaf(part.content, type, charset);
-  addDisposition(leaf, disposition, part.filename);
+  addDisposition(leaf, disposition, part.filename, type.hasName);
   let cid: string | null = null;
   if (part.contentId) {
     checkHeaderValue('Content-ID', part.contentId); // INJECTION GUARD
@@ -242,8 +363,10 @@ function multipart(subtype: string, parts: Part[], extraParams = ''): Multi {
 
 /** Content headers of a part, wire form, each ending in CRLF. */
 function contentHeaderLines(part: Part, out: Chunk[]): void {
-  if (!part.multi && part.nameParam) out.push(withParams(`Content-Type: ${part.contentType}`, part.nameParam), CRLF);
-  else out.push(foldHeader('Content-Type', part.contentType), CRLF);
+  if (!part.multi && (part.nameParam || part.params)) {
+    const params = part.params && part.nameParam ? [...part.params, ...part.nameParam] : (part.params ?? part.nameParam ?? []);
+    out.push(withParams(`Content-Type: ${part.contentType}`, params), CRLF);
+  } else out.push(foldHeader('Content-Type', part.contentType), CRLF);
   if (!part.multi) {
     if (part.transferEncoding) out.push(`Content-Transfer-Encoding: ${part.transferEncoding}${CRLF}`);
     for (const line of part.extra) out.push(line, CRLF);
@@ -321,7 +444,8 @@ export function buildMessage(source: BuildSource): BuiltMessage {
     if (cid) inline.push(part);
     else attachments.push(part);
   }
-  const related = relate(root, inline, (leaf) => leaf.contentType.startsWith('text/html'));
+  // Every text leaf has a charset: `text/html;` is text/html exactly, whatever the parameters.
+  const related = relate(root, inline, (leaf) => leaf.contentType.startsWith('text/html;'));
   root = related.root;
   if (!related.placed) attachments.push(...inline);
   if (attachments.length) root = multipart(checkSubtype(source.mixedSubtype || 'mixed'), hasBody || root.multi ? [root, ...attachments] : attachments);

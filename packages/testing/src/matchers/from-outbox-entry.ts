@@ -42,7 +42,8 @@ export function fromOutboxEntry(entry: OutboxEntryLike): SentEmail {
     return key === undefined ? undefined : String(extra[key]);
   };
   const alternatives = (entry.alternatives ?? []).map(({ content, mimetype }) => ({ content, mimetype }));
-  const htmlAlternative = alternatives.find((a) => a.mimetype.toLowerCase() === 'text/html');
+  // Parameters (`text/html; charset=utf-8`) don't change the type.
+  const htmlAlternative = alternatives.find((a) => a.mimetype.split(';')[0].trim().toLowerCase() === 'text/html');
   const body = entry.body ?? '';
   return {
     source: 'outbox',
