@@ -28,4 +28,13 @@ describe('matchers on alternatives with mimetype parameters', () => {
     expect(invite()).not.toHaveAlternative('text/calendar; method=CANCEL');
     expect(invite()).not.toHaveAlternative('text/plain');
   });
+
+  it('matches a type with some of the parameters the alternative has, as a received part also has its charset', () => {
+    const message = invite();
+    message.attachAlternative('<amp/>', 'text/x-amp-html; charset=utf-8; version=1');
+    expect(message).toHaveAlternative('text/x-amp-html; version=1');
+    expect(message).toHaveAlternative('text/x-amp-html; charset=UTF-8');
+    expect(message).not.toHaveAlternative('text/x-amp-html; version=2');
+    expect(message).not.toHaveAlternative('text/x-amp-html; version=1; level=2');
+  });
 });

@@ -1,5 +1,5 @@
 import type { AddressObject, HeaderValue, ParsedMail } from 'mailparser';
-import type { ReceivedMessage } from '../smtp-fixture/types.js';
+import type { ReceivedAlternative, ReceivedMessage } from '../smtp-fixture/types.js';
 import { bareAddress } from './match-value.js';
 import type { SentEmail } from './types.js';
 
@@ -19,6 +19,10 @@ export function fromReceivedMessage(message: ReceivedMessage): SentEmail {
   const cc = addresses(parsed.cc);
   const written = new Set([...to, ...cc].map(bareAddress));
   const html = typeof parsed.html === 'string' ? parsed.html : undefined;
+  // mailparser keeps only text and html: the other parts of multipart/alternative (a calendar
+  // invite, text/x-amp-html) come out as attachments. The fixture read them from the bytes.
+  const others = otherAlternatives(message);
+  const alternativeParts = new Set(others.map((a) => a.partId));
   return {
     source: 'smtp',
     subject: parsed.subject ?? '',
@@ -29,11 +33,25 @@ export function fromReceivedMessage(message: ReceivedMessage): SentEmail {
     replyTo: addresses(parsed.replyTo),
     body: parsed.text ?? '',
     html,
-    alternatives: html === undefined ? [] : [{ content: html, mimetype: 'text/html' }],
-    attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+    alternatives: [
+      ...(html === undefined ? [] : [{ content: html, mimetype: 'text/html' }]),
+      ...others.map((a) => ({ content: a.content, mimetype: a.contentType })),
+    ],
+    attachments: parsed.attachments
+      .filter((a) => a.partId === null || !alternativeParts.has(a.partId))
+      .map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     header: (name) => headerValue(parsed, name),
     original: message,
   };
+}
+
+/**
+ * The alternatives other than what `parsed` has as `text` and `html`: not the first part (the
+ * body) and no text/html (that is `parsed.html`). A message built by hand without
+ * `alternatives` has none.
+ */
+function otherAlternatives(message: ReceivedMessage): ReceivedAlternative[] {
+  return (message.alternatives ?? []).filter((a) => a.type !== 'text/html' && !(a.type === 'text/plain' && a.index === 0));
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {

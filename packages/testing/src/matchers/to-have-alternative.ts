@@ -3,16 +3,24 @@ import { formatCriteria, matchContent } from './match-criteria.js';
 import { toSentEmails } from './to-sent-emails.js';
 import type { Matchable, MatcherContext, MatcherResult } from './types.js';
 
-/** Lowercase, quotes and the blanks around `/`, `;` and `=` dropped, no trailing `;` (for comparing). */
-function normalizeMimetype(mimetype: string): string {
-  return mimetype.toLowerCase().replace(/"/g, '').replace(/\s*([/;=])\s*/g, '$1').replace(/;+$/, '').trim();
+/** A mimetype as its lowercase type and parameters (values unquoted, lowercase), for comparing. */
+function parseMimetype(mimetype: string): { type: string; params: Map<string, string> } {
+  const [type, ...rest] = mimetype.split(';');
+  const params = new Map<string, string>();
+  for (const item of rest) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) continue;
+    params.set(item.slice(0, eq).trim().toLowerCase(), item.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  }
+  return { type: type.replace(/\s+/g, '').toLowerCase(), params };
 }
 
 /**
  * Passes when the message has an alternative of `mimetype` (e.g. `'text/html'`) whose content,
  * when given, matches. Given several messages, passes when one of them does. A mimetype without
  * parameters matches whatever parameters the alternative has (`'text/calendar'` matches
- * `'text/calendar; method=REQUEST'`); one with parameters must match them all.
+ * `'text/calendar; method=REQUEST'`); each parameter given must be there with that value, others
+ * (such as the `charset` a sent part carries) don't matter.
  *
  * @example
  * ```ts
@@ -22,18 +30,19 @@ function normalizeMimetype(mimetype: string): string {
 export function toHaveAlternative(this: MatcherContext, received: unknown, mimetype: string, content?: Matchable): MatcherResult {
   if (typeof mimetype !== 'string' || mimetype === '') throw new TypeError("toHaveAlternative() takes a mimetype such as 'text/html'.");
   const sent = toSentEmails(received);
-  const type = normalizeMimetype(mimetype);
-  // `'text/calendar'` matches an alternative sent as `'text/calendar; method=REQUEST'`; a mimetype
-  // given with parameters must match them all.
-  const compare = type.includes(';') ? normalizeMimetype : (m: string) => normalizeMimetype(m).split(';')[0];
-  const pass = sent.some((email) =>
-    email.alternatives.some((a) => compare(a.mimetype) === type && (content === undefined || matchContent(this, a.content, content))),
-  );
+  const wanted = parseMimetype(mimetype);
+  // `'text/calendar'` matches an alternative sent as `'text/calendar; method=REQUEST'`; the
+  // parameters given must all be there (a received part also has the charset it was sent in).
+  const fits = (m: string) => {
+    const actual = parseMimetype(m);
+    return actual.type === wanted.type && [...wanted.params].every(([name, value]) => actual.params.get(name) === value);
+  };
+  const pass = sent.some((email) => email.alternatives.some((a) => fits(a.mimetype) && (content === undefined || matchContent(this, a.content, content))));
   const listing = sent.map((email, i) => `  ${i + 1}. ${describeOne(email)}`).join('\n') || 'No email was sent.';
-  const wanted = content === undefined ? mimetype : `${mimetype} with ${formatCriteria(content)}`;
+  const described = content === undefined ? mimetype : `${mimetype} with ${formatCriteria(content)}`;
   return {
     pass,
-    message: () => `Expected ${pass ? 'no' : 'an'} alternative ${wanted}.\n${listing}`,
+    message: () => `Expected ${pass ? 'no' : 'an'} alternative ${described}.\n${listing}`,
     actual: sent.flatMap((email) => email.alternatives),
     expected: content === undefined ? { mimetype } : { mimetype, content },
   };

@@ -2,6 +2,7 @@ export { getTestCertificate, type TestCertificate } from './certificate.js';
 export { SmtpFixture } from './smtp-fixture.js';
 export { startSmtpServer } from './start-smtp-server.js';
 export type {
+  ReceivedAlternative,
   ReceivedEnvelope,
   ReceivedMessage,
   SmtpEvent,

@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import type { SMTPServer, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import { readAlternatives } from './alternatives.js';
 import { describeMessages } from './describe-messages.js';
 import { decideFault, delayFor, type FaultAction, replyError } from './faults.js';
 import type {
@@ -242,8 +243,10 @@ export class SmtpFixture {
       const raw = Buffer.concat(chunks);
       // skipImageLinks: keep `cid:` references in `parsed.html` as sent (mailparser would rewrite
       // them to data: URLs, so `html: /cid:logo/` could never match).
-      simpleParser(raw, { skipImageLinks: true }).then(
-        (parsed) => {
+      // mailparser keeps only text and html of a multipart/alternative: the other alternatives (a
+      // calendar invite) are read from the same bytes, so the matchers see them as sent.
+      Promise.all([simpleParser(raw, { skipImageLinks: true }), readAlternatives(raw)]).then(
+        ([parsed, alternatives]) => {
           const { envelope } = session;
           const wire = this.#wire.get(session.id);
           this.messages.push({
@@ -255,6 +258,7 @@ export class SmtpFixture {
             },
             raw,
             parsed,
+            alternatives,
             secure: session.secure,
             ...(typeof session.user === 'string' ? { user: session.user } : {}),
             session: session.id,

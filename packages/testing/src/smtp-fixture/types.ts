@@ -1,4 +1,7 @@
 import type { ParsedMail } from 'mailparser';
+import type { ReceivedAlternative } from './alternatives.js';
+
+export type { ReceivedAlternative } from './alternatives.js';
 
 /** A point in an SMTP session where a fault can be injected. */
 export type SmtpStage = 'greeting' | 'mail' | 'rcpt' | 'data';
@@ -83,6 +86,12 @@ export interface ReceivedMessage {
   raw: Buffer;
   /** The message parsed by mailparser (`cid:` links in the HTML kept as sent, not rewritten to data: URLs). */
   parsed: ParsedMail;
+  /**
+   * Every part of the message's `multipart/alternative`, with its Content-Type as sent and its
+   * decoded content (mailparser's `parsed` keeps only `text` and `html`, and lists a calendar
+   * invite or any other alternative among its attachments).
+   */
+  alternatives: ReceivedAlternative[];
   /** The session was on TLS (implicit or after STARTTLS). */
   secure: boolean;
   /** The user name it authenticated as, if any. */
