@@ -1,4 +1,5 @@
 import type { ParsedMail } from 'mailparser';
+import type { ReceivedAlternative } from '../smtp-fixture/alternatives.js';
 
 /** What the debug server knows about a message it received. */
 export interface DebugMessage {
@@ -7,6 +8,8 @@ export interface DebugMessage {
   rcptTo: string[];
   raw: Buffer;
   parsed: ParsedMail;
+  /** The parts of its multipart/alternative (mailparser lists those other than text and HTML as attachments). */
+  alternatives?: readonly ReceivedAlternative[];
 }
 
 const START = '---------- MESSAGE FOLLOWS ----------';
@@ -37,7 +40,13 @@ export function formatMessage(message: DebugMessage): string {
     (message.parsed.text ?? '').replace(/\r\n/g, '\n').trimEnd(),
   ];
   if (typeof message.parsed.html === 'string') lines.push(`[text/html alternative, ${message.parsed.html.length} characters]`);
-  for (const attachment of message.parsed.attachments) {
+  // The other alternatives (a calendar invite): mailparser has them among the attachments.
+  const others = (message.alternatives ?? []).filter((a) => a.index > 0 && a.type !== 'text/html');
+  for (const alternative of others) {
+    lines.push(`[${alternative.contentType.replace(/\s+/g, ' ')} alternative, ${alternative.content.length} ${typeof alternative.content === 'string' ? 'characters' : 'bytes'}]`);
+  }
+  const alternativeParts = new Set(others.map((a) => a.partId));
+  for (const attachment of message.parsed.attachments.filter((a) => !alternativeParts.has(a.partId))) {
     lines.push(`[attachment ${attachment.filename ?? '(unnamed)'}, ${attachment.contentType}, ${attachment.size} bytes]`);
   }
   lines.push(END, '');

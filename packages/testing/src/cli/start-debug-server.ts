@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { readAlternatives } from '../smtp-fixture/alternatives.js';
 import { formatMessage } from './format-message.js';
 
 /** Options of {@link startDebugServer}. */
@@ -44,12 +45,11 @@ export async function startDebugServer({ host = '127.0.0.1', port = 1025, output
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
-        simpleParser(raw).then(
-          (parsed) => {
+        Promise.all([simpleParser(raw), readAlternatives(raw)]).then(
+          ([parsed, alternatives]) => {
             const { mailFrom, rcptTo } = session.envelope;
-            output.write(
-              formatMessage({ peer: session.remoteAddress, mailFrom: mailFrom ? mailFrom.address : '', rcptTo: rcptTo.map((r) => r.address), raw, parsed }),
-            );
+            const envelope = { peer: session.remoteAddress, mailFrom: mailFrom ? mailFrom.address : '', rcptTo: rcptTo.map((r) => r.address) };
+            output.write(formatMessage({ ...envelope, raw, parsed, alternatives }));
             callback();
           },
           (error: Error) => callback(error),
