@@ -46,7 +46,7 @@ export function formatMessage(message: DebugMessage): string {
     lines.push(`[${alternative.contentType.replace(/\s+/g, ' ')} alternative, ${alternative.content.length} ${typeof alternative.content === 'string' ? 'characters' : 'bytes'}]`);
   }
   const alternativeParts = new Set(others.map((a) => a.partId));
-  for (const attachment of message.parsed.attachments.filter((a) => !alternativeParts.has(a.partId))) {
+  for (const attachment of message.parsed.attachments.filter((a) => a.partId === null || !alternativeParts.has(a.partId))) {
     lines.push(`[attachment ${attachment.filename ?? '(unnamed)'}, ${attachment.contentType}, ${attachment.size} bytes]`);
   }
   lines.push(END, '');
