@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { mimetypeOf } from './mimetype.js';
 import type { SentAttachment, SentEmail } from './types.js';
 
 /** The parts of an `EmailMessage` (as kept in the locmem outbox) the matchers read. */
@@ -43,7 +44,7 @@ export function fromOutboxEntry(entry: OutboxEntryLike): SentEmail {
   };
   const alternatives = (entry.alternatives ?? []).map(({ content, mimetype }) => ({ content, mimetype }));
   // Parameters (`text/html; charset=utf-8`) don't change the type.
-  const htmlAlternative = alternatives.find((a) => a.mimetype.split(';')[0].trim().toLowerCase() === 'text/html');
+  const htmlAlternative = alternatives.find((a) => mimetypeOf(a.mimetype) === 'text/html');
   const body = entry.body ?? '';
   return {
     source: 'outbox',

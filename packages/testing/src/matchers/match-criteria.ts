@@ -1,4 +1,5 @@
 import { equalsIn, isAsymmetric, matchAddressList, matchText } from './match-value.js';
+import { mimetypeOf } from './mimetype.js';
 import type { AttachmentCriteria, EmailCriteria, MatcherContext, SentAttachment, SentEmail } from './types.js';
 
 /** The criteria {@link EmailCriteria} knows; anything else is a mistake worth a TypeError. */
@@ -43,7 +44,7 @@ export function mismatches(ctx: MatcherContext, email: SentEmail, criteria: Emai
 /** One attachment against {@link AttachmentCriteria}. */
 export function matchAttachment(ctx: MatcherContext, attachment: SentAttachment, criteria: AttachmentCriteria): boolean {
   if (criteria.filename !== undefined && !matchText(ctx, attachment.filename, criteria.filename)) return false;
-  if (criteria.contentType !== undefined && !matchText(ctx, attachment.contentType?.split(';')[0].trim(), criteria.contentType)) {
+  if (criteria.contentType !== undefined && !matchText(ctx, attachment.contentType === undefined ? undefined : mimetypeOf(attachment.contentType), criteria.contentType)) {
     return false;
   }
   if (criteria.content !== undefined) return matchContent(ctx, attachment.content, criteria.content);

@@ -1,19 +1,8 @@
 import { describeOne } from './describe-sent.js';
 import { formatCriteria, matchContent } from './match-criteria.js';
+import { parseMimetype } from './mimetype.js';
 import { toSentEmails } from './to-sent-emails.js';
 import type { Matchable, MatcherContext, MatcherResult } from './types.js';
-
-/** A mimetype as its lowercase type and parameters (values unquoted, lowercase), for comparing. */
-function parseMimetype(mimetype: string): { type: string; params: Map<string, string> } {
-  const [type, ...rest] = mimetype.split(';');
-  const params = new Map<string, string>();
-  for (const item of rest) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) continue;
-    params.set(item.slice(0, eq).trim().toLowerCase(), item.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase());
-  }
-  return { type: type.replace(/\s+/g, '').toLowerCase(), params };
-}
 
 /**
  * Passes when the message has an alternative of `mimetype` (e.g. `'text/html'`) whose content,
