@@ -188,20 +188,35 @@ function toMailbox(name: string, address: string, input: string, field: string):
  * names: what goes in the SMTP envelope.
  */
 export function bareAddresses(input: AddressInput, field: string, mailboxOnly = false): string[] {
-  const cache = mailboxOnly ? bareMailboxCache : bareCache;
-  const cached = typeof input === 'string' ? cache.get(input) : undefined;
-  if (cached !== undefined) return [...cached];
-  const entry = parseAddress(input, field, mailboxOnly);
-  const bare = 'group' in entry ? entry.group.map((m) => m.address) : [entry.address];
-  if (typeof input === 'string') {
-    if (cache.size >= FORMAT_CACHE_ENTRIES) cache.clear();
-    cache.set(input, bare);
-  }
-  return [...bare];
+  const entry = parsedOf(input, field, mailboxOnly);
+  return 'group' in entry ? entry.group.map((m) => m.address) : [entry.address];
 }
 
-const bareCache = new Map<string, readonly string[]>();
-const bareMailboxCache = new Map<string, readonly string[]>();
+/**
+ * {@link parseAddress}, remembered for string input. The same address is parsed once for the
+ * header (the builder's `formatAddress`) and for the envelope (`envelopeOf`), and the sender and
+ * recipients recur message after message. Only successes are kept, so an error always names the
+ * field it was asked for; entries are frozen, as they are shared.
+ */
+function parsedOf(input: AddressInput, field: string, mailboxOnly: boolean): ParsedAddress {
+  if (typeof input !== 'string') return parseAddress(input, field, mailboxOnly);
+  const cache = mailboxOnly ? parsedMailboxCache : parsedCache;
+  let entry = cache.get(input);
+  if (entry === undefined) {
+    entry = parseAddress(input, field, mailboxOnly);
+    if ('group' in entry) {
+      for (const member of entry.group) Object.freeze(member);
+      Object.freeze(entry.group);
+    }
+    Object.freeze(entry);
+    if (cache.size >= FORMAT_CACHE_ENTRIES) cache.clear();
+    cache.set(input, entry);
+  }
+  return entry;
+}
+
+const parsedCache = new Map<string, ParsedAddress>();
+const parsedMailboxCache = new Map<string, ParsedAddress>();
 
 function formatMailbox(m: Mailbox): string {
   return m.name ? `${encodeDisplayName(m.name)} <${m.address}>` : m.address;
@@ -235,7 +250,7 @@ const formatCache = new Map<string, string>();
 const mailboxCache = new Map<string, string>();
 
 function formatUncached(input: AddressInput, field: string, mailboxOnly: boolean): string {
-  const entry = parseAddress(input, field, mailboxOnly);
+  const entry = parsedOf(input, field, mailboxOnly);
   if ('group' in entry) return `${encodeDisplayName(entry.name)}: ${entry.group.map(formatMailbox).join(', ')};`;
   return formatMailbox(entry);
 }
