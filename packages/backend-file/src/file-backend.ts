@@ -96,12 +96,21 @@ export class FileBackend extends BaseEmailBackend {
 
   protected override async deliverOne({ mime }: PreparedMessage): Promise<void> {
     if (!this.#handle) await this.open();
-    const bytes = await mime.asBytes();
-    const ending = bytes.length === 0 || bytes[bytes.length - 1] === 0x0a ? [SEPARATOR] : [CRLF, SEPARATOR];
     const handle = this.#handle!;
     const start = this.#size;
+    let position = start;
+    let last = 0x0a; // an empty message needs no line end before the separator
     try {
-      await writeAll(handle, Buffer.concat([bytes, ...ending]), start);
+      // Streamed, chunk by chunk: a message with attachFile() files is never held whole in memory.
+      for await (const chunk of mime.stream() as AsyncIterable<Buffer>) {
+        if (chunk.length === 0) continue;
+        await writeAll(handle, chunk, position);
+        position += chunk.length;
+        last = chunk[chunk.length - 1];
+      }
+      const ending = last === 0x0a ? SEPARATOR : Buffer.concat([CRLF, SEPARATOR]);
+      await writeAll(handle, ending, position);
+      position += ending.length;
     } catch (error) {
       // A torn message (disk full mid-write) is cut off again, so the next message of the
       // session is not glued to it; when even that fails, the session goes on in a new file.
@@ -110,7 +119,7 @@ export class FileBackend extends BaseEmailBackend {
       });
       throw error;
     }
-    this.#size = start + bytes.length + ending.reduce((n, b) => n + b.length, 0);
+    this.#size = position;
   }
 }
 

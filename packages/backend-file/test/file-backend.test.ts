@@ -131,15 +131,19 @@ describe('file backend', () => {
   it('reports a disk error mid-write instead of swallowing it', async () => {
     const backend = new EmailBackend({ filePath: '/tmp/full' });
     await backend.open();
-    // The second write of the session fails as a full disk would.
+    // The disk fills up in the middle of the message titled 'lost': the write after the one
+    // that carried its Subject fails, as a full disk would, leaving that message torn.
     const probe = await memfs.promises.open('/tmp/probe', 'w');
     const proto = Object.getPrototypeOf(probe);
     await probe.close();
     const write = proto.write;
-    let calls = 0;
+    let armed = false;
     vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      calls++;
-      if (calls === 2) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      if (armed) {
+        armed = false;
+        return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      }
+      if (Buffer.isBuffer(args[0]) && args[0].includes('Subject: lost')) armed = true;
       return write.apply(this, args);
     });
     const error = await backend.sendMessages([message({ subject: 'ok' }), message({ subject: 'lost' })]).catch((e: unknown) => e);
@@ -149,9 +153,34 @@ describe('file backend', () => {
     expect((error as Error).message).toMatch(/ENOSPC/);
     // The torn message was cut off again: the file holds exactly the first message.
     expect(messagesOf(backend.fileName!)).toHaveLength(1);
-    calls = 0;
-    expect(await new EmailBackend({ filePath: '/tmp/full', failSilently: true }).sendMessages([message(), message()])).toBe(1);
+    expect(memfs.readFileSync(backend.fileName!, 'utf8')).not.toContain('Subject: lost');
+    expect(await new EmailBackend({ filePath: '/tmp/full', failSilently: true }).sendMessages([message(), message({ subject: 'lost' })])).toBe(1);
     await backend.close();
+  });
+
+  it('streams attachFile() content to the file in pieces, never the whole message at once', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 7);
+    memfs.mkdirSync('/tmp/src', { recursive: true });
+    memfs.writeFileSync('/tmp/src/big.bin', big);
+    const m = message({ subject: 'big' });
+    m.attachFile('/tmp/src/big.bin');
+    const probe = await memfs.promises.open('/tmp/probe2', 'w');
+    const proto = Object.getPrototypeOf(probe);
+    await probe.close();
+    const write = proto.write;
+    const sizes: number[] = [];
+    vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (Buffer.isBuffer(args[0])) sizes.push(args[2] as number);
+      return write.apply(this, args);
+    });
+    const backend = new EmailBackend({ filePath: '/tmp/streamed' });
+    expect(await backend.sendMessages([m])).toBe(1);
+    const [file] = filesIn('/tmp/streamed');
+    const parsed = await simpleParser(memfs.readFileSync(`/tmp/streamed/${file}`) as Buffer);
+    expect(parsed.attachments[0].content.equals(big)).toBe(true);
+    // The message is ~5.5 MB on the wire; no single write holds more than a fraction of it.
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(Math.max(...sizes)).toBeLessThan(1024 * 1024);
   });
 
   it('rejects a header injection before creating anything', async () => {
