@@ -26,7 +26,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const LIB = join(HERE, 'lib');
 // Debian's python3-django lives under the system interpreter, not a pyenv one on PATH
 const PYTHON = process.env.MAIL_BENCH_PYTHON || '/usr/bin/python3';
-const DJANGO_HINT = 'install Debian\'s python3-django (`sudo apt-get install -y python3-django`) to get the Django rows';
+const DJANGO_HINT = "install Debian's python3-django (`sudo apt-get install -y python3-django`) to get the Django rows";
 const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem'];
 
 const args = process.argv.slice(2);
@@ -37,7 +37,7 @@ if (args.includes('--help') || args.includes('-h')) {
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg
-  ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1] ?? '').split(',').filter(Boolean)
+  ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : (args[args.indexOf(onlyArg) + 1] ?? '')).split(',').filter(Boolean)
   : SECTIONS;
 for (const s of only) {
   if (!SECTIONS.includes(s)) {
@@ -68,7 +68,8 @@ function errorLine(text) {
   const line = lines.find((l) => /^(\w*Error\b|Error \[|\w+Error:)/.test(l)) ?? lines.find(Boolean) ?? 'failed';
   return line.length > 100 ? `${line.slice(0, 100)}…` : line;
 }
-const node = (script, argv, execArgv = []) => child(process.execPath, [...execArgv, join(LIB, script), ...argv.map(String)]);
+const node = (script, argv, execArgv = []) =>
+  child(process.execPath, [...execArgv, join(LIB, script), ...argv.map(String)]);
 const log = (s) => process.stderr.write(`${s}\n`);
 
 /** Share of all CPUs busy over half a second, from /proc/stat (Linux): other work on the machine. */
@@ -123,10 +124,15 @@ async function passes(label, names, runOne) {
 
 async function buildSection() {
   for (const workload of ['rich', 'plain']) {
-    const names = workload === 'rich' ? ['ours', 'ours-distinct', 'composer', 'encoders', 'django'] : ['ours', 'composer', 'encoders', 'django'];
+    const names =
+      workload === 'rich'
+        ? ['ours', 'ours-distinct', 'composer', 'encoders', 'django']
+        : ['ours', 'composer', 'encoders', 'django'];
     const best = await passes(`build ${workload}`, names, (c) => {
       if (c !== 'django') return node('build-child.mjs', [c, workload, P.roundMs, P.rounds]);
-      return django ? child(PYTHON, [join(LIB, 'django_bench.py'), 'build', workload, P.roundMs, P.rounds]) : skipDjango;
+      return django
+        ? child(PYTHON, [join(LIB, 'django_bench.py'), 'build', workload, P.roundMs, P.rounds])
+        : skipDjango;
     });
     for (const [c, r] of Object.entries(best)) results[`build.${workload}.${c}`] = r;
   }
@@ -142,7 +148,17 @@ async function smtpSection() {
       const count = mode === 'reuse' ? P.smtpCount : P.newCount;
       const names =
         mode === 'reuse'
-          ? ['ours', 'ours-batches', 'ours-distinct', 'ours-pipelined', 'lockstep', 'nodemailer', 'django', 'raw', 'raw-2trips']
+          ? [
+              'ours',
+              'ours-batches',
+              'ours-distinct',
+              'ours-pipelined',
+              'lockstep',
+              'nodemailer',
+              'django',
+              'raw',
+              'raw-2trips',
+            ]
           : ['ours', 'nodemailer', 'django', 'raw'];
       const best = await passes(`smtp ${mode} x${count}`, names, async (c) => {
         if (c === 'django' && !django) return skipDjango;
@@ -218,7 +234,13 @@ async function locmemSection() {
   }
 }
 
-const run = { build: buildSection, smtp: smtpSection, memory: memorySection, import: importSection, locmem: locmemSection };
+const run = {
+  build: buildSection,
+  smtp: smtpSection,
+  memory: memorySection,
+  import: importSection,
+  locmem: locmemSection,
+};
 for (const s of only) await run[s]();
 const seconds = (performance.now() - started) / 1000;
 
@@ -227,7 +249,9 @@ function busyNote(before, after) {
   if (before === null || after === null) return `1-minute load average ${os.loadavg()[0].toFixed(1)}`;
   const pct = (x) => `${Math.round(x * 100)}%`;
   const note = `other work kept the CPUs ${pct(before)} busy before the run and ${pct(after)} after it`;
-  return Math.max(before, after) > 0.25 ? `${note}: rates are lower and noisier than on an idle machine; the ratios hold better` : note;
+  return Math.max(before, after) > 0.25
+    ? `${note}: rates are lower and noisier than on an idle machine; the ratios hold better`
+    : note;
 }
 const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
 const machine = `${os.availableParallelism?.() ?? os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Linux ${os.release()}, Node ${process.version}${django ? `, Django ${django} (${PYTHON})` : ''}`;
@@ -252,5 +276,8 @@ const doc = [
 console.log(doc);
 mkdirSync(join(HERE, 'results'), { recursive: true });
 writeFileSync(join(HERE, 'results', 'latest.md'), `${doc}\n`);
-writeFileSync(join(HERE, 'results', 'latest.json'), `${JSON.stringify({ stamp, machine, params: P, results }, null, 2)}\n`);
+writeFileSync(
+  join(HERE, 'results', 'latest.json'),
+  `${JSON.stringify({ stamp, machine, params: P, results }, null, 2)}\n`,
+);
 if (!quick && only.length === SECTIONS.length) writeFileSync(join(HERE, 'LATEST.md'), `${doc}\n`);

@@ -21,11 +21,16 @@ export async function oursMessages(workload, { distinct = false } = {}) {
         to: W.richTo(i),
         alternatives: [[W.RICH_HTML, 'text/html']],
       });
-      msg.attach('report.bin', distinct ? Buffer.from(W.RICH_ATTACHMENT) : W.RICH_ATTACHMENT, 'application/octet-stream');
+      msg.attach(
+        'report.bin',
+        distinct ? Buffer.from(W.RICH_ATTACHMENT) : W.RICH_ATTACHMENT,
+        'application/octet-stream',
+      );
       return msg;
     };
   }
-  return (i) => new EmailMessage({ subject: W.plainSubject(i), body: W.PLAIN_TEXT, fromEmail: W.PLAIN_FROM, to: W.plainTo(i) });
+  return (i) =>
+    new EmailMessage({ subject: W.plainSubject(i), body: W.PLAIN_TEXT, fromEmail: W.PLAIN_FROM, to: W.plainTo(i) });
 }
 
 /** Ours: EmailMultiAlternatives + attach, then message().asBytes(). */

@@ -30,7 +30,12 @@ async function oursSender() {
   const { EmailMessage } = await import('@mail/core');
   const { EmailBackend } = await import('@mail/backend-smtp');
   return async (path) => {
-    const msg = new EmailMessage({ subject: 'Big file', body: 'See attached.', fromEmail: 'a@example.com', to: ['b@example.org'] });
+    const msg = new EmailMessage({
+      subject: 'Big file',
+      body: 'See attached.',
+      fromEmail: 'a@example.com',
+      to: ['b@example.org'],
+    });
     if (path) msg.attachFile(path, 'application/octet-stream');
     const backend = new EmailBackend({ host, port });
     return backend.sendMessages([msg]);
@@ -67,4 +72,11 @@ const seconds = (performance.now() - start) / 1000;
 clearInterval(timer);
 const hwm = peakReset ? status('VmHWM') : null;
 const peak = Math.max(sampled, hwm ?? 0);
-report({ sent, seconds, baselineMB: baseline / MB, growthMB: (peak - baseline) / MB, sampledGrowthMB: (sampled - baseline) / MB, hwm: hwm !== null });
+report({
+  sent,
+  seconds,
+  baselineMB: baseline / MB,
+  growthMB: (peak - baseline) / MB,
+  sampledGrowthMB: (sampled - baseline) / MB,
+  hwm: hwm !== null,
+});

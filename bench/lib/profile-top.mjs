@@ -20,7 +20,9 @@ for (let i = 0; i < profile.samples.length; i++) {
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 const key = (n) => {
   const f = n.callFrame;
-  const where = f.url ? `${f.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/\/work\/main\//, '')}:${f.lineNumber + 1}` : '';
+  const where = f.url
+    ? `${f.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/\/work\/main\//, '')}:${f.lineNumber + 1}`
+    : '';
   return `${f.functionName || '(anonymous)'} ${where}`.trim();
 };
 const self = new Map();

@@ -74,7 +74,13 @@ async function rawRunner(twoTrips = false) {
     prebuilt.set(i, { from: 'zoe@example.com', rcpts: richRcpt(i), bytes: dotStuff(await build(i)) });
   }
   const send = mode === 'new' ? sendEachOnNewConnection : sendPipelined;
-  return (ids) => send(host, port, ids.map((i) => prebuilt.get(i)), { twoTrips });
+  return (ids) =>
+    send(
+      host,
+      port,
+      ids.map((i) => prebuilt.get(i)),
+      { twoTrips },
+    );
 }
 
 async function oursPipelinedRunner() {

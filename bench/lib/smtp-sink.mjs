@@ -42,7 +42,9 @@ function session(socket) {
         }
         if (end === -1) {
           bytes += buf.length;
-          carry = Buffer.from(buf.length >= 4 ? buf.subarray(buf.length - 4) : Buffer.concat([carry, buf]).subarray(-4));
+          carry = Buffer.from(
+            buf.length >= 4 ? buf.subarray(buf.length - 4) : Buffer.concat([carry, buf]).subarray(-4),
+          );
           break;
         }
         bytes += end;

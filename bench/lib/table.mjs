@@ -58,7 +58,17 @@ export function renderTargets(results, P) {
   };
   const R = results;
   row('build rich, msgs/s', R['build.rich.ours'], rate, '', 'Django 3.2', R['build.rich.django'], rate, 'min', 5);
-  row('build rich, msgs/s', R['build.rich.ours'], rate, '', 'nodemailer MailComposer', R['build.rich.composer'], rate, 'min', 4);
+  row(
+    'build rich, msgs/s',
+    R['build.rich.ours'],
+    rate,
+    '',
+    'nodemailer MailComposer',
+    R['build.rich.composer'],
+    rate,
+    'min',
+    4,
+  );
   const smtp = oursSmtp(R);
   const smtpWhat = `SMTP ${P.smtpCount} rich over one connection, msgs/s`;
   if (R['smtp.reuse.ours']) {
@@ -110,7 +120,9 @@ export function renderFigures(results, P) {
   const has = (prefix) => Object.keys(R).some((k) => k.startsWith(prefix));
   if (has('build.')) {
     for (const w of ['rich', 'plain']) {
-      const distinct = R[`build.${w}.ours-distinct`] ? `; ours, each message with its own copy of the attachment ${cell(R[`build.${w}.ours-distinct`], rate)}` : '';
+      const distinct = R[`build.${w}.ours-distinct`]
+        ? `; ours, each message with its own copy of the attachment ${cell(R[`build.${w}.ours-distinct`], rate)}`
+        : '';
       rows.push(
         `| build ${w}, msgs/s | ${cell(R[`build.${w}.ours`], rate)} | ${cell(R[`build.${w}.composer`], rate)} (MailComposer) | ${cell(R[`build.${w}.django`], rate)} | encoders alone ${cell(R[`build.${w}.encoders`], rate)}${distinct} |`,
       );
@@ -143,9 +155,7 @@ export function renderFigures(results, P) {
     rows.push(
       `| attachFile ${P.fileMB} MB over SMTP, peak RSS growth | ${cell(R['memory.ours'], growth, ' MB')} | ${cell(R['memory.nodemailer'], growth, ' MB')} | not run (≈ 2,000 MB) | |`,
     );
-    rows.push(
-      `| the same, file MB/s | ${cell(R['memory.ours'], secs)} | ${cell(R['memory.nodemailer'], secs)} | | |`,
-    );
+    rows.push(`| the same, file MB/s | ${cell(R['memory.ours'], secs)} | ${cell(R['memory.nodemailer'], secs)} | | |`);
   }
   if (has('import.')) {
     const ms = (r) => r.ms;
@@ -159,5 +169,7 @@ export function renderFigures(results, P) {
       rows.push(`| locmem ${w}, msgs/s | ${cell(r, (x) => x.locmem)} | | | build alone ${cell(r, (x) => x.build)} |`);
     }
   }
-  return ['| measure | ours | nodemailer | Django 3.2 | other |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  return ['| measure | ours | nodemailer | Django 3.2 | other |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join(
+    '\n',
+  );
 }

@@ -48,7 +48,12 @@ try {
   }
   console.log('\nraw headers on the wire');
   const head = raw.toString('latin1').split('\r\n\r\n')[0];
-  console.log(head.split('\r\n').map((line) => `  ${line}`).join('\n'));
+  console.log(
+    head
+      .split('\r\n')
+      .map((line) => `  ${line}`)
+      .join('\n'),
+  );
 } finally {
   await smtp.close();
 }

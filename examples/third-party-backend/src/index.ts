@@ -1,5 +1,11 @@
 import { appendFile } from 'node:fs/promises';
-import { type BackendCapabilities, type BackendOptions, BaseEmailBackend, ConfigurationError, type PreparedMessage } from '@mail/core';
+import {
+  type BackendCapabilities,
+  type BackendOptions,
+  BaseEmailBackend,
+  ConfigurationError,
+  type PreparedMessage,
+} from '@mail/core';
 
 /** Options of {@link JsonLinesBackend}. */
 export interface JsonLinesBackendOptions extends BackendOptions {
@@ -38,7 +44,11 @@ export class JsonLinesBackend extends BaseEmailBackend {
   }
 
   protected override async deliverOne({ mime, envelope }: PreparedMessage): Promise<void> {
-    const entry: JsonLinesEntry = { from: envelope.from, to: envelope.to, raw: (await mime.asBytes()).toString('base64') };
+    const entry: JsonLinesEntry = {
+      from: envelope.from,
+      to: envelope.to,
+      raw: (await mime.asBytes()).toString('base64'),
+    };
     await appendFile(this.path, `${JSON.stringify(entry)}\n`);
   }
 }

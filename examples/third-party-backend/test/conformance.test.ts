@@ -22,7 +22,10 @@ runBackendConformance({
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as JsonLinesEntry)
-        .map((entry) => ({ raw: Buffer.from(entry.raw, 'base64'), envelope: { mailFrom: entry.from, rcptTo: entry.to } }));
+        .map((entry) => ({
+          raw: Buffer.from(entry.raw, 'base64'),
+          envelope: { mailFrom: entry.from, rcptTo: entry.to },
+        }));
     },
     flush: () => rm(path, { force: true }),
   },

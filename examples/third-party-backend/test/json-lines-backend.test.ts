@@ -12,9 +12,18 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 it('loads through getConnection() like a built-in backend and writes one line a message', async () => {
   const path = join(dir, 'out.jsonl');
   const connection = await getConnection(EmailBackend, { path });
-  const message = new EmailMessage({ subject: 'Hi', body: 'Hello', fromEmail: 'a@example.com', to: ['b@example.com'], bcc: ['c@example.com'] });
+  const message = new EmailMessage({
+    subject: 'Hi',
+    body: 'Hello',
+    fromEmail: 'a@example.com',
+    to: ['b@example.com'],
+    bcc: ['c@example.com'],
+  });
   expect(await connection.sendMessages([message, message])).toBe(2);
-  const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines).toHaveLength(2);
   expect(lines[0]).toMatchObject({ from: 'a@example.com', to: ['b@example.com', 'c@example.com'] });
 });

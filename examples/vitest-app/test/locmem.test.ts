@@ -19,7 +19,11 @@ describe('notifications (locmem outbox)', () => {
     await sendWelcome({ name: 'Ann', email: 'ann@example.com' });
     await sendInvoice({ name: 'Ann', email: 'ann@example.com' }, 42, '10.00 EUR');
     expect(outbox).toHaveSentEmailCount(2);
-    expect(outbox).toHaveSentEmail({ subject: 'Invoice 42', bcc: 'accounting@shop.example', headers: { 'X-Invoice': '42' } });
+    expect(outbox).toHaveSentEmail({
+      subject: 'Invoice 42',
+      bcc: 'accounting@shop.example',
+      headers: { 'X-Invoice': '42' },
+    });
     const invoice = outbox[1];
     expect(invoice).toHaveAttachment('invoice-42.csv', { contentType: 'text/csv', content: /42,10\.00 EUR/ });
     expect(invoice).toHaveAlternative('text/html', expect.stringContaining('<b>42</b>'));

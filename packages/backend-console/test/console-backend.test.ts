@@ -35,7 +35,9 @@ describe('console backend', () => {
   it('writes each message, then a line of 79 "-"', async () => {
     const out = recorder();
     const backend = new EmailBackend({ stream: out.stream });
-    expect(await backend.sendMessages([message({ subject: 'First' }), message({ subject: 'Second', body: 'Zoë' })])).toBe(2);
+    expect(
+      await backend.sendMessages([message({ subject: 'First' }), message({ subject: 'Second', body: 'Zoë' })]),
+    ).toBe(2);
     expect(MESSAGE_SEPARATOR).toBe(`${'-'.repeat(79)}\r\n`);
     const messages = splitMessages(out.text());
     expect(messages).toHaveLength(2);
@@ -61,7 +63,12 @@ describe('console backend', () => {
     const sends = [];
     for (let i = 0; i < 20; i++) {
       const backend = i % 2 ? a : b;
-      sends.push(backend.sendMessages([message({ subject: `m${i}-1`, body: `body ${i}\n`.repeat(200) }), message({ subject: `m${i}-2` })]));
+      sends.push(
+        backend.sendMessages([
+          message({ subject: `m${i}-1`, body: `body ${i}\n`.repeat(200) }),
+          message({ subject: `m${i}-2` }),
+        ]),
+      );
     }
     expect(await Promise.all(sends)).toEqual(Array(20).fill(2));
     // Each message is one write holding a whole message and its separator.
@@ -95,7 +102,10 @@ describe('console backend', () => {
   it('rejects a header injection before writing anything', async () => {
     const out = recorder();
     await expect(
-      new EmailBackend({ stream: out.stream }).sendMessages([message(), message({ to: ['a@example.com\r\nBcc: v@example.com'] })]),
+      new EmailBackend({ stream: out.stream }).sendMessages([
+        message(),
+        message({ to: ['a@example.com\r\nBcc: v@example.com'] }),
+      ]),
     ).rejects.toBeInstanceOf(BadHeaderError);
     expect(out.writes).toHaveLength(0);
   });

@@ -34,14 +34,16 @@ describe('dummy backend', () => {
 
   it('still rejects a header injection, even with failSilently', async () => {
     const backend = new EmailBackend({ failSilently: true });
-    await expect(backend.sendMessages([message(), message({ subject: 'Hi\r\nBcc: victim@example.com' })])).rejects.toBeInstanceOf(
-      BadHeaderError,
-    );
+    await expect(
+      backend.sendMessages([message(), message({ subject: 'Hi\r\nBcc: victim@example.com' })]),
+    ).rejects.toBeInstanceOf(BadHeaderError);
   });
 
   it('still rejects a malformed envelope address', async () => {
     const backend = new EmailBackend();
-    await expect(backend.sendMessages([message({ to: ['not an address@@example.com'] })])).rejects.toBeInstanceOf(InvalidAddressError);
+    await expect(backend.sendMessages([message({ to: ['not an address@@example.com'] })])).rejects.toBeInstanceOf(
+      InvalidAddressError,
+    );
   });
 
   it('refuses an option it does not know', () => {

@@ -1,7 +1,13 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BackendCapabilities, type BackendOptions, BaseEmailBackend, ConfigurationError, type PreparedMessage } from '@mail/core';
+import {
+  type BackendCapabilities,
+  type BackendOptions,
+  BaseEmailBackend,
+  ConfigurationError,
+  type PreparedMessage,
+} from '@mail/core';
 import { sessionFileName } from './session-file-name.js';
 
 /** What follows every message: a line of 79 `-`, as on the console backend. */
@@ -140,11 +146,16 @@ function checkDirectory(path: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new ConfigurationError(`The path for saving email messages exists, but is not a directory: ${path}`, { cause: error });
+      throw new ConfigurationError(`The path for saving email messages exists, but is not a directory: ${path}`, {
+        cause: error,
+      });
     }
-    throw new ConfigurationError(`Could not create the directory for saving email messages: ${path} (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new ConfigurationError(
+      `Could not create the directory for saving email messages: ${path} (${(error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!statSync(path).isDirectory()) {
     throw new ConfigurationError(`The path for saving email messages exists, but is not a directory: ${path}`);
@@ -152,6 +163,8 @@ function checkDirectory(path: string): void {
   try {
     accessSync(path, constants.W_OK);
   } catch (error) {
-    throw new ConfigurationError(`Could not write to the directory for saving email messages: ${path}`, { cause: error });
+    throw new ConfigurationError(`Could not write to the directory for saving email messages: ${path}`, {
+      cause: error,
+    });
   }
 }

@@ -98,16 +98,20 @@ describe('file backend', () => {
     expect(() => new EmailBackend({ filePath: '/tmp/locked' })).toThrow(/Could not write.*\/tmp\/locked/);
   });
 
-  it('never lets concurrent sessions write into each other\'s files, and loses nothing', async () => {
+  it("never lets concurrent sessions write into each other's files, and loses nothing", async () => {
     const backends = Array.from({ length: 8 }, () => new EmailBackend({ filePath: '/tmp/many' }));
     const sends = backends.map((backend, b) =>
-      backend.sendMessages(Array.from({ length: 5 }, (_, i) => message({ subject: `b${b}-m${i}`, body: `x\n`.repeat(500) }))),
+      backend.sendMessages(
+        Array.from({ length: 5 }, (_, i) => message({ subject: `b${b}-m${i}`, body: `x\n`.repeat(500) })),
+      ),
     );
     expect(await Promise.all(sends)).toEqual(Array(8).fill(5));
     const files = filesIn('/tmp/many');
     expect(files).toHaveLength(8);
     for (const file of files) {
-      const subjects = await Promise.all(messagesOf(`/tmp/many/${file}`).map(async (m) => (await simpleParser(m)).subject));
+      const subjects = await Promise.all(
+        messagesOf(`/tmp/many/${file}`).map(async (m) => (await simpleParser(m)).subject),
+      );
       const owner = subjects[0]!.split('-')[0];
       expect(subjects).toEqual(Array.from({ length: 5 }, (_, i) => `${owner}-m${i}`));
     }
@@ -146,7 +150,9 @@ describe('file backend', () => {
       if (Buffer.isBuffer(args[0]) && args[0].includes('Subject: lost')) armed = true;
       return write.apply(this, args);
     });
-    const error = await backend.sendMessages([message({ subject: 'ok' }), message({ subject: 'lost' })]).catch((e: unknown) => e);
+    const error = await backend
+      .sendMessages([message({ subject: 'ok' }), message({ subject: 'lost' })])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendError);
     expect((error as SendError).sent).toBe(1);
     expect((error as SendError).messageIndex).toBe(1);
@@ -154,7 +160,12 @@ describe('file backend', () => {
     // The torn message was cut off again: the file holds exactly the first message.
     expect(messagesOf(backend.fileName!)).toHaveLength(1);
     expect(memfs.readFileSync(backend.fileName!, 'utf8')).not.toContain('Subject: lost');
-    expect(await new EmailBackend({ filePath: '/tmp/full', failSilently: true }).sendMessages([message(), message({ subject: 'lost' })])).toBe(1);
+    expect(
+      await new EmailBackend({ filePath: '/tmp/full', failSilently: true }).sendMessages([
+        message(),
+        message({ subject: 'lost' }),
+      ]),
+    ).toBe(1);
     await backend.close();
   });
 

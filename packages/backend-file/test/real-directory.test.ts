@@ -18,7 +18,12 @@ describe('file backend on a real directory', () => {
   it('writes messages that parse back, with CRLF line endings, one file per session', async () => {
     const target = join(dir, 'nested', 'out');
     const backend = new EmailBackend({ filePath: target });
-    const m = new EmailMessage({ subject: 'Réunion', body: 'Hello\nZoë', fromEmail: 'from@example.com', to: ['to@example.com'] });
+    const m = new EmailMessage({
+      subject: 'Réunion',
+      body: 'Hello\nZoë',
+      fromEmail: 'from@example.com',
+      to: ['to@example.com'],
+    });
     m.attach('data.bin', Buffer.from([0, 1, 2, 255]), 'application/octet-stream');
     expect(await backend.sendMessages([m, m])).toBe(2);
     await backend.sendMessages([m]);

@@ -1,4 +1,10 @@
-import { type BackendCapabilities, BaseEmailBackend, type DeliveryOutcome, type EmailMessage, type PreparedMessage } from '@mail/core';
+import {
+  type BackendCapabilities,
+  BaseEmailBackend,
+  type DeliveryOutcome,
+  type EmailMessage,
+  type PreparedMessage,
+} from '@mail/core';
 import { outbox, type SentMessage } from './outbox.js';
 
 /**

@@ -6,7 +6,8 @@ runBackendConformance({
   name: 'locmem',
   create: () => new EmailBackend(),
   mailbox: {
-    read: () => Promise.all(outbox.map(async (m) => ({ raw: await m.message().asBytes(), envelope: toFixtureEnvelope(m) }))),
+    read: () =>
+      Promise.all(outbox.map(async (m) => ({ raw: await m.message().asBytes(), envelope: toFixtureEnvelope(m) }))),
     flush: () => {
       outbox.length = 0;
     },

@@ -1,5 +1,14 @@
 import DefaultExport, { EmailBackend, outbox } from '@mail/backend-locmem';
-import { BadHeaderError, configure, EmailMessage, EmailMultiAlternatives, getConnection, mailers, resetSettings, sendMail } from '@mail/core';
+import {
+  BadHeaderError,
+  configure,
+  EmailMessage,
+  EmailMultiAlternatives,
+  getConnection,
+  mailers,
+  resetSettings,
+  sendMail,
+} from '@mail/core';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -64,7 +73,13 @@ describe('locmem backend', () => {
 
   it('records sentUsing: the alias of the mailer it was sent through', async () => {
     configure({ mailers: { default: { backend: 'locmem' }, notifications: { backend: 'locmem' } } });
-    await sendMail({ subject: 'A', message: 'a', fromEmail: 'f@example.com', recipientList: ['t@example.com'], using: 'notifications' });
+    await sendMail({
+      subject: 'A',
+      message: 'a',
+      fromEmail: 'f@example.com',
+      recipientList: ['t@example.com'],
+      using: 'notifications',
+    });
     await sendMail({ subject: 'B', message: 'b', fromEmail: 'f@example.com', recipientList: ['t@example.com'] });
     const backend = await mailers.get('notifications');
     expect(backend.alias).toBe('notifications');
@@ -81,7 +96,9 @@ describe('locmem backend', () => {
 
   it('builds each message: a header injection is rejected and nothing of the batch is kept', async () => {
     const backend = new EmailBackend({ failSilently: true });
-    await expect(backend.sendMessages([message(), message({ subject: 'x\nBcc: v@example.com' })])).rejects.toBeInstanceOf(BadHeaderError);
+    await expect(
+      backend.sendMessages([message(), message({ subject: 'x\nBcc: v@example.com' })]),
+    ).rejects.toBeInstanceOf(BadHeaderError);
     expect(outbox).toHaveLength(0);
   });
 
@@ -90,7 +107,14 @@ describe('locmem backend', () => {
     const connection = await getConnection('locmem');
     expect(connection.constructor.name).toBe(EmailBackend.name);
     configure({ emailBackend: 'locmem' });
-    expect(await sendMail({ subject: 'Via sendMail', message: 'm', fromEmail: 'f@example.com', recipientList: ['t@example.com'] })).toBe(1);
+    expect(
+      await sendMail({
+        subject: 'Via sendMail',
+        message: 'm',
+        fromEmail: 'f@example.com',
+        recipientList: ['t@example.com'],
+      }),
+    ).toBe(1);
     expect(outbox.at(-1)?.subject).toBe('Via sendMail');
   });
 
@@ -102,7 +126,9 @@ describe('locmem backend', () => {
   it('concurrent batches all land, none lost', async () => {
     const backend = new EmailBackend();
     const counts = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => backend.sendMessages([message({ subject: `m${i}a` }), message({ subject: `m${i}b` })])),
+      Array.from({ length: 10 }, (_, i) =>
+        backend.sendMessages([message({ subject: `m${i}a` }), message({ subject: `m${i}b` })]),
+      ),
     );
     expect(counts).toEqual(Array(10).fill(2));
     expect(new Set(outbox.map((m) => m.subject)).size).toBe(20);

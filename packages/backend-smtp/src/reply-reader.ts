@@ -118,7 +118,10 @@ export class ReplyReader {
         this.#linesLength = 0;
       }
       const code = Number.parseInt(line.slice(0, 3), 10);
-      this.#deliver({ code: Number.isNaN(code) ? 0 : code, text: NON_ASCII.test(lines) ? Buffer.from(lines, 'latin1').toString('utf8') : lines });
+      this.#deliver({
+        code: Number.isNaN(code) ? 0 : code,
+        text: NON_ASCII.test(lines) ? Buffer.from(lines, 'latin1').toString('utf8') : lines,
+      });
     }
     this.#pending = start === 0 ? text : text.slice(start);
     if (this.#pending.length > MAX_REPLY) this.#fail(overlong());

@@ -21,13 +21,16 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
     let info: SMTPConnection.SentMessageInfo;
     try {
       info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
-        connection.send({ from: message.envelope.from, to: message.envelope.to }, message.mime.stream(), (error, result) =>
-          error ? reject(error) : resolve(result!),
+        connection.send(
+          { from: message.envelope.from, to: message.envelope.to },
+          message.mime.stream(),
+          (error, result) => (error ? reject(error) : resolve(result!)),
         );
       });
     } catch (raw) {
       const error = toSmtpError(raw, 'The SMTP server refused the message', scrub);
-      if (connection.destroyed && connection.lastServerResponse === false) return { next: i, broken: true, unanswered: true, error };
+      if (connection.destroyed && connection.lastServerResponse === false)
+        return { next: i, broken: true, unanswered: true, error };
       if (connection.destroyed) {
         outcome.failed(message, error);
         return { next: i + 1, broken: true, error };

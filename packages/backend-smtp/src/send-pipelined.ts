@@ -73,7 +73,12 @@ class PipelinedRun {
   /** The content of the current message, started ahead of its 354. */
   #content: Content | null = null;
 
-  constructor(connection: SMTPConnection, batch: readonly PreparedMessage[], outcome: DeliveryOutcome, scrub: (text: string) => string) {
+  constructor(
+    connection: SMTPConnection,
+    batch: readonly PreparedMessage[],
+    outcome: DeliveryOutcome,
+    scrub: (text: string) => string,
+  ) {
     this.#connection = connection;
     this.#batch = batch;
     this.#outcome = outcome;
@@ -133,7 +138,8 @@ class PipelinedRun {
     if (this.#needRset) {
       const reply = await this.#read();
       this.#needRset = false;
-      if (reply.code < 200 || reply.code > 299) throw new ConnectionLost(replyError('The SMTP server refused RSET', reply, 'RSET', scrub));
+      if (reply.code < 200 || reply.code > 299)
+        throw new ConnectionLost(replyError('The SMTP server refused RSET', reply, 'RSET', scrub));
     }
     const mail = await this.#read();
     this.#answered = true;
@@ -159,7 +165,10 @@ class PipelinedRun {
       if (error instanceof ConnectionLost) throw error;
       // The data cannot be ended without sending a truncated message: the connection is closed.
       this.#current = null;
-      this.#outcome.failed(message, new SmtpError(`Could not read the message content: ${(error as Error).message}`, { cause: error }));
+      this.#outcome.failed(
+        message,
+        new SmtpError(`Could not read the message content: ${(error as Error).message}`, { cause: error }),
+      );
       return { next: this.#i, broken: true };
     }
     this.#current = null;
@@ -187,7 +196,13 @@ class PipelinedRun {
   }
 
   /** The sender, every recipient or DATA refused: report the message, keep the session usable. */
-  async #refused(message: PreparedMessage, mail: SmtpReply, rejected: InFlight['rejected'], accepted: number, data: SmtpReply): Promise<RunResult | null> {
+  async #refused(
+    message: PreparedMessage,
+    mail: SmtpReply,
+    rejected: InFlight['rejected'],
+    accepted: number,
+    data: SmtpReply,
+  ): Promise<RunResult | null> {
     const scrub = this.#scrub;
     let error: SmtpError;
     if (mail.code < 200 || mail.code > 299 || accepted === 0) {
@@ -199,7 +214,10 @@ class PipelinedRun {
       } else if (mail.code >= 200 && mail.code <= 299) {
         this.#needRset = true; // the transaction MAIL opened is still open
       }
-      error = mail.code < 200 || mail.code > 299 ? replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub) : allRefused(rejected, scrub);
+      error =
+        mail.code < 200 || mail.code > 299
+          ? replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub)
+          : allRefused(rejected, scrub);
     } else {
       this.#needRset = true;
       error = replyError('The SMTP server refused DATA', data, 'DATA', scrub);
@@ -256,8 +274,10 @@ class PipelinedRun {
     const reply = await this.#read();
     this.#inFlight = null;
     if (!more) this.#dirty = false;
-    if (reply.code < 200 || reply.code > 299) this.#outcome.failed(done.message, replyError('The SMTP server refused the message', reply, 'DATA', this.#scrub));
-    else if (done.rejected.length > 0) this.#outcome.failed(done.message, partialRefusal(done.rejected, done.accepted, this.#scrub));
+    if (reply.code < 200 || reply.code > 299)
+      this.#outcome.failed(done.message, replyError('The SMTP server refused the message', reply, 'DATA', this.#scrub));
+    else if (done.rejected.length > 0)
+      this.#outcome.failed(done.message, partialRefusal(done.rejected, done.accepted, this.#scrub));
     else this.#outcome.delivered(done.message);
   }
 

@@ -42,10 +42,13 @@ export function envelopeRefusal(connection: SMTPConnection, { envelope }: Prepar
   const addresses = [envelope.from, ...envelope.to];
   const unsafe = addresses.find((address) => /[\r\n<>\0]/.test(address));
   if (unsafe !== undefined) {
-    return new SmtpError(`Refusing the envelope address ${JSON.stringify(unsafe)}: it would break the SMTP command line.`, {
-      transient: false,
-      command: 'MAIL FROM',
-    });
+    return new SmtpError(
+      `Refusing the envelope address ${JSON.stringify(unsafe)}: it would break the SMTP command line.`,
+      {
+        transient: false,
+        command: 'MAIL FROM',
+      },
+    );
   }
   const nonAscii = addresses.filter((address) => /[^\x00-\x7f]/.test(address));
   if (nonAscii.length > 0 && !supportsExtension(connection, 'SMTPUTF8')) {

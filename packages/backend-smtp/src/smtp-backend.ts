@@ -130,7 +130,10 @@ export class SmtpBackend extends BaseEmailBackend {
     this.#connection = null;
     if (!connection || connection.destroyed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(finish, this.timeout === null ? QUIT_WAIT_MS : Math.min(this.timeout * 1000, QUIT_WAIT_MS));
+      const timer = setTimeout(
+        finish,
+        this.timeout === null ? QUIT_WAIT_MS : Math.min(this.timeout * 1000, QUIT_WAIT_MS),
+      );
       function finish() {
         clearTimeout(timer);
         connection!.close();
@@ -184,7 +187,8 @@ export class SmtpBackend extends BaseEmailBackend {
     if (this.#live()) return this.#connection!;
     this.#connection = null;
     // open() failed silently: nothing would close a connection made here, so report that failure.
-    if (!this.#sessionOpen) throw this.#openError ?? new SmtpError('The SMTP connection is not open.', { transient: true });
+    if (!this.#sessionOpen)
+      throw this.#openError ?? new SmtpError('The SMTP connection is not open.', { transient: true });
     this.#connection = await this.#connect();
     return this.#connection;
   }
@@ -239,7 +243,9 @@ export class SmtpBackend extends BaseEmailBackend {
       }
       if (this.username && this.#password) {
         await new Promise<void>((resolve, reject) => {
-          connection.login({ user: this.username, pass: this.#password }, (error) => (error ? reject(error) : resolve()));
+          connection.login({ user: this.username, pass: this.#password }, (error) =>
+            error ? reject(error) : resolve(),
+          );
         });
       }
     } catch (error) {
@@ -255,14 +261,16 @@ export class SmtpBackend extends BaseEmailBackend {
       try {
         return readFileSync(path);
       } catch (error) {
-        throw new ConfigurationError(`Could not read the ${what} file ${JSON.stringify(path)}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new ConfigurationError(
+          `Could not read the ${what} file ${JSON.stringify(path)}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     };
     const cert = read(this.sslCertfile, 'sslCertfile (client certificate)');
     const key = read(this.sslKeyfile, 'sslKeyfile (client key)');
     return { ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
   }
-
 }

@@ -51,7 +51,12 @@ export class SmtpError extends SendError {
 }
 
 /** An error for a server reply that refused a step (`what` says which). */
-export function replyError(what: string, reply: { code: number; text: string }, command: string, scrub: (text: string) => string): SmtpError {
+export function replyError(
+  what: string,
+  reply: { code: number; text: string },
+  command: string,
+  scrub: (text: string) => string,
+): SmtpError {
   return new SmtpError(`${what}: ${scrub(reply.text)}`, {
     responseCode: reply.code,
     transient: reply.code >= 400 && reply.code <= 499,
@@ -102,7 +107,15 @@ interface NodemailerSmtpError extends Error {
 /** Client-side error codes meaning the connection broke or never came up: worth retrying. */
 const TRANSIENT_CODES = new Set(['ETIMEDOUT', 'ECONNECTION', 'ESOCKET']);
 /** System error codes (from the socket or DNS) that are worth retrying. */
-const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TRANSIENT_SYSTEM_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * Removes every form in which a password could appear in a string: in clear, base64 alone
@@ -140,7 +153,8 @@ export function toSmtpError(error: unknown, what: string, scrub: (text: string) 
   const transient =
     responseCode !== undefined
       ? responseCode >= 400 && responseCode < 500
-      : !isCertificateError(source) && (TRANSIENT_CODES.has(source.code ?? '') || TRANSIENT_SYSTEM_CODES.has(systemCode ?? ''));
+      : !isCertificateError(source) &&
+        (TRANSIENT_CODES.has(source.code ?? '') || TRANSIENT_SYSTEM_CODES.has(systemCode ?? ''));
   const reason = source.message ? scrub(source.message) : String(error);
   return new SmtpError(`${what}: ${reason}${hint(source)}`, {
     cause,
@@ -155,7 +169,8 @@ export function toSmtpError(error: unknown, what: string, scrub: (text: string) 
 function hint(error: NodemailerSmtpError): string {
   const system = error.originalCode ?? error.code;
   if (system === 'ECONNREFUSED') return ' (is the SMTP server running, and are host and port right?)';
-  if (error.code === 'ETIMEDOUT') return ' (the server did not answer in time; check host, port and the timeout option)';
+  if (error.code === 'ETIMEDOUT')
+    return ' (the server did not answer in time; check host, port and the timeout option)';
   if (error.code === 'EAUTH') return ' (check username and password)';
   if (isCertificateError(error)) {
     return ' (the server certificate did not verify; pass its CA in tlsOptions: { ca })';
@@ -166,7 +181,10 @@ function hint(error: NodemailerSmtpError): string {
 /** A certificate that did not verify: a configuration problem, not worth retrying as is. */
 function isCertificateError(error: NodemailerSmtpError): boolean {
   const system = error.originalCode ?? '';
-  return /CERT|SELF_SIGNED|ALTNAME/.test(system) || /certificate|self[- ]signed|unable to verify|altnames/i.test(error.message ?? '');
+  return (
+    /CERT|SELF_SIGNED|ALTNAME/.test(system) ||
+    /certificate|self[- ]signed|unable to verify|altnames/i.test(error.message ?? '')
+  );
 }
 
 function scrubbedCopy(source: NodemailerSmtpError, scrub: (text: string) => string): Error {
@@ -182,7 +200,8 @@ function scrubbedCopy(source: NodemailerSmtpError, scrub: (text: string) => stri
   if (typeof source.command === 'string') fields.command = source.command;
   for (const key of ['errno', 'syscall', 'address', 'port', 'timeoutType', 'recipient'] as const) {
     const value = source[key];
-    if (value !== undefined) (fields as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? scrub(value) : value;
+    if (value !== undefined)
+      (fields as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? scrub(value) : value;
   }
   return copy;
 }

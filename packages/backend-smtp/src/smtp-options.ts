@@ -55,7 +55,8 @@ export type ResolvedSmtpOptions = Pick<
  * backend built from a `mailers` entry).
  */
 export function resolveSmtpOptions(options: SmtpBackendOptions, settings: Settings): ResolvedSmtpOptions {
-  const pick = <T>(value: T | null | undefined, fallback: T): T => (value === undefined || value === null ? fallback : value);
+  const pick = <T>(value: T | null | undefined, fallback: T): T =>
+    value === undefined || value === null ? fallback : value;
   const resolved: ResolvedSmtpOptions = {
     host: pick(options.host, settings.emailHost),
     port: pick(options.port, settings.emailPort),
@@ -69,7 +70,12 @@ export function resolveSmtpOptions(options: SmtpBackendOptions, settings: Settin
     tlsOptions: pick(options.tlsOptions, {}),
   };
   expect('host', resolved.host, typeof resolved.host === 'string' && resolved.host.length > 0, 'a non-empty string');
-  expect('port', resolved.port, Number.isInteger(resolved.port) && resolved.port > 0 && resolved.port < 65536, 'an integer from 1 to 65535');
+  expect(
+    'port',
+    resolved.port,
+    Number.isInteger(resolved.port) && resolved.port > 0 && resolved.port < 65536,
+    'an integer from 1 to 65535',
+  );
   expect('username', kindOf(resolved.username), typeof resolved.username === 'string', 'a string');
   // Only the kind of value is shown: it may be the password itself.
   expect('password', kindOf(resolved.password), typeof resolved.password === 'string', 'a string');
@@ -78,12 +84,28 @@ export function resolveSmtpOptions(options: SmtpBackendOptions, settings: Settin
   expect(
     'timeout',
     resolved.timeout,
-    resolved.timeout === null || (typeof resolved.timeout === 'number' && resolved.timeout > 0 && Number.isFinite(resolved.timeout)),
+    resolved.timeout === null ||
+      (typeof resolved.timeout === 'number' && resolved.timeout > 0 && Number.isFinite(resolved.timeout)),
     'a positive number of seconds or null',
   );
-  expect('sslKeyfile', resolved.sslKeyfile, resolved.sslKeyfile === null || typeof resolved.sslKeyfile === 'string', 'a path or null');
-  expect('sslCertfile', resolved.sslCertfile, resolved.sslCertfile === null || typeof resolved.sslCertfile === 'string', 'a path or null');
-  expect('tlsOptions', typeof resolved.tlsOptions, typeof resolved.tlsOptions === 'object', 'an object of tls.connect options');
+  expect(
+    'sslKeyfile',
+    resolved.sslKeyfile,
+    resolved.sslKeyfile === null || typeof resolved.sslKeyfile === 'string',
+    'a path or null',
+  );
+  expect(
+    'sslCertfile',
+    resolved.sslCertfile,
+    resolved.sslCertfile === null || typeof resolved.sslCertfile === 'string',
+    'a path or null',
+  );
+  expect(
+    'tlsOptions',
+    typeof resolved.tlsOptions,
+    typeof resolved.tlsOptions === 'object',
+    'an object of tls.connect options',
+  );
   return resolved;
 }
 
@@ -98,7 +120,8 @@ function kindOf(value: unknown): Kind {
 
 function expect(name: string, value: unknown, ok: boolean, what: string): void {
   if (!ok) {
-    const shown = value instanceof Kind ? value.text : typeof value === 'string' ? JSON.stringify(value) : String(value);
+    const shown =
+      value instanceof Kind ? value.text : typeof value === 'string' ? JSON.stringify(value) : String(value);
     throw new ConfigurationError(`The SMTP backend option "${name}" must be ${what}, got ${shown}.`);
   }
 }

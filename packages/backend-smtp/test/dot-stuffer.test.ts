@@ -57,26 +57,31 @@ describe('DotStuffer', () => {
 
   it('never ends the data early and round-trips any bytes, however they are chunked', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 60 }).chain((a) => fc.tuple(fc.constant(a), fc.array(fc.nat(), { maxLength: 6 }))), ([random, cuts]) => {
-        // Random bytes, and the same mapped onto CR, LF, '.' and 'A' so the tricky sequences are common.
-        for (const bytes of [random, Uint8Array.from(random, (b) => [0x0d, 0x0a, 0x2e, 0x41][b % 4]!)]) {
-          const data = wire(chunked(bytes, cuts));
-          const text = data.toString('latin1');
-          // Only CRLF line breaks on the wire.
-          expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-          const { body, rest } = receive(data);
-          expect(rest).toBe('');
-          const expected = normalised(Buffer.from(bytes));
-          expect(body).toBe(expected === '' || expected.endsWith('\r\n') ? expected : `${expected}\r\n`);
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 60 }).chain((a) => fc.tuple(fc.constant(a), fc.array(fc.nat(), { maxLength: 6 }))),
+        ([random, cuts]) => {
+          // Random bytes, and the same mapped onto CR, LF, '.' and 'A' so the tricky sequences are common.
+          for (const bytes of [random, Uint8Array.from(random, (b) => [0x0d, 0x0a, 0x2e, 0x41][b % 4]!)]) {
+            const data = wire(chunked(bytes, cuts));
+            const text = data.toString('latin1');
+            // Only CRLF line breaks on the wire.
+            expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+            const { body, rest } = receive(data);
+            expect(rest).toBe('');
+            const expected = normalised(Buffer.from(bytes));
+            expect(body).toBe(expected === '' || expected.endsWith('\r\n') ? expected : `${expected}\r\n`);
+          }
+        },
+      ),
       { numRuns: 2000, seed: 20261123 },
     );
   });
 
   describe('with crlf (content known to break lines with CRLF only, as core builds it)', () => {
     it('gives the same wire as the general path for CRLF content, however it is chunked', () => {
-      const crlfContent = fc.array(fc.constantFrom('a', '.', '..', ' ', '\r\n', 'é'), { maxLength: 40 }).map((p) => Buffer.from(p.join('')));
+      const crlfContent = fc
+        .array(fc.constantFrom('a', '.', '..', ' ', '\r\n', 'é'), { maxLength: 40 })
+        .map((p) => Buffer.from(p.join('')));
       fc.assert(
         fc.property(crlfContent, fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
           expect(wire(chunked(bytes, cuts), true).equals(wire(chunked(bytes, cuts)))).toBe(true);
@@ -94,13 +99,16 @@ describe('DotStuffer', () => {
       // Bare CR and LF may then pass (they are not normalised), but a dot after any line break
       // takes the general path, so no end-of-data look-alike reaches the wire.
       fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 60 }).chain((a) => fc.tuple(fc.constant(a), fc.array(fc.nat(), { maxLength: 6 }))), ([random, cuts]) => {
-          const bytes = Uint8Array.from(random, (b) => [0x0d, 0x0a, 0x2e, 0x41][b % 4]!);
-          const text = wire(chunked(bytes, cuts), true).toString('latin1');
-          const body = text.slice(0, text.length - (text.endsWith('\r\n.\r\n') ? 5 : 3));
-          expect(body).not.toMatch(/[\r\n]\.(?!\.)/);
-          expect(/^\.(?!\.)/.test(body) && body !== '').toBe(false);
-        }),
+        fc.property(
+          fc.uint8Array({ maxLength: 60 }).chain((a) => fc.tuple(fc.constant(a), fc.array(fc.nat(), { maxLength: 6 }))),
+          ([random, cuts]) => {
+            const bytes = Uint8Array.from(random, (b) => [0x0d, 0x0a, 0x2e, 0x41][b % 4]!);
+            const text = wire(chunked(bytes, cuts), true).toString('latin1');
+            const body = text.slice(0, text.length - (text.endsWith('\r\n.\r\n') ? 5 : 3));
+            expect(body).not.toMatch(/[\r\n]\.(?!\.)/);
+            expect(/^\.(?!\.)/.test(body) && body !== '').toBe(false);
+          },
+        ),
         { numRuns: 2000, seed: 20261129 },
       );
     });

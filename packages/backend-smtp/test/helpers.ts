@@ -3,7 +3,13 @@ import type { SmtpEvent } from '@mail/testing';
 
 /** A small message; fields override the defaults. */
 export function message(fields: Partial<ConstructorParameters<typeof EmailMessage>[0]> = {}): EmailMessage {
-  return new EmailMessage({ subject: 'Hi', body: 'Hello', fromEmail: 'from@example.com', to: ['to@example.com'], ...fields });
+  return new EmailMessage({
+    subject: 'Hi',
+    body: 'Hello',
+    fromEmail: 'from@example.com',
+    to: ['to@example.com'],
+    ...fields,
+  });
 }
 
 /** A message with an HTML alternative and an attachment, as a real application sends. */
@@ -15,7 +21,11 @@ export function richMessage(i: number): EmailMultiAlternatives {
     to: [`user${i}@example.org`, 'Второй <second@example.net>'],
     alternatives: [['<p>Hello <b>Zoë</b></p>', 'text/html']],
   });
-  m.attach('report.bin', Buffer.from(Array.from({ length: 2048 }, (_, k) => (k * 31 + 7) % 256)), 'application/octet-stream');
+  m.attach(
+    'report.bin',
+    Buffer.from(Array.from({ length: 2048 }, (_, k) => (k * 31 + 7) % 256)),
+    'application/octet-stream',
+  );
   return m;
 }
 

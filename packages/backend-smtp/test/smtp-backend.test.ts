@@ -55,7 +55,8 @@ describe('smtp backend: sending', () => {
     const backend = new EmailBackend(smtp.backendOptions());
     expect(await backend.open()).toBe(true);
     expect(await backend.open()).toBe(false);
-    for (let i = 0; i < 5; i++) expect(await backend.sendMessages([richMessage(i), message({ subject: `plain ${i}` })])).toBe(2);
+    for (let i = 0; i < 5; i++)
+      expect(await backend.sendMessages([richMessage(i), message({ subject: `plain ${i}` })])).toBe(2);
     expect(smtp.messages).toHaveLength(10);
     expect(smtp.connections).toBe(1);
     expect(new Set(smtp.messages.map((m) => m.session)).size).toBe(1);
@@ -77,7 +78,9 @@ describe('smtp backend: sending', () => {
     await using smtp = await startSmtpServer();
     const backend = new EmailBackend(smtp.backendOptions());
     const counts = await Promise.all(
-      Array.from({ length: 6 }, (_, b) => backend.sendMessages([message({ subject: `${b}-a` }), message({ subject: `${b}-b` })])),
+      Array.from({ length: 6 }, (_, b) =>
+        backend.sendMessages([message({ subject: `${b}-a` }), message({ subject: `${b}-b` })]),
+      ),
     );
     expect(counts).toEqual(Array(6).fill(2));
     expect(smtp.connections).toBe(1);
@@ -116,7 +119,12 @@ describe('smtp backend: sending', () => {
 
   it('dot-stuffs: bodies with "\\n.\\n", "\\r\\n.\\r\\n" and lone CR arrive as one message each', async () => {
     await using smtp = await startSmtpServer();
-    const bodies = ['a\n.\nMAIL FROM:<evil@example.com>\n', 'b\r\n.\r\nRCPT TO:<victim@example.com>\r\n', 'c\r.\rDATA\r', '.\n..\n.'];
+    const bodies = [
+      'a\n.\nMAIL FROM:<evil@example.com>\n',
+      'b\r\n.\r\nRCPT TO:<victim@example.com>\r\n',
+      'c\r.\rDATA\r',
+      '.\n..\n.',
+    ];
     const backend = new EmailBackend(smtp.backendOptions());
     expect(await backend.sendMessages(bodies.map((body) => message({ body })))).toBe(4);
     expect(smtp.messages).toHaveLength(4);
@@ -128,7 +136,9 @@ describe('smtp backend: sending', () => {
 
   it('sends IDN domains as A-labels in the envelope', async () => {
     await using smtp = await startSmtpServer();
-    await new EmailBackend(smtp.backendOptions()).sendMessages([message({ fromEmail: 'zoe@bücher.example', to: ['ann@münchen.example'] })]);
+    await new EmailBackend(smtp.backendOptions()).sendMessages([
+      message({ fromEmail: 'zoe@bücher.example', to: ['ann@münchen.example'] }),
+    ]);
     expect(smtp.messages[0]!.envelope.mailFrom).toBe('zoe@xn--bcher-kva.example');
     expect(smtp.messages[0]!.envelope.rcptTo).toEqual(['ann@xn--mnchen-3ya.example']);
   });
@@ -162,7 +172,12 @@ describe('smtp backend: options', () => {
     await using smtp = await startSmtpServer();
     configure({ emailHost: smtp.host, emailPort: smtp.port, emailTimeout: 7, emailHostUser: 'settings-user' });
     const fromSettings = new EmailBackend();
-    expect([fromSettings.host, fromSettings.port, fromSettings.timeout, fromSettings.username]).toEqual([smtp.host, smtp.port, 7, 'settings-user']);
+    expect([fromSettings.host, fromSettings.port, fromSettings.timeout, fromSettings.username]).toEqual([
+      smtp.host,
+      smtp.port,
+      7,
+      'settings-user',
+    ]);
     const given = new EmailBackend({ host: 'mail.example.com', port: 2525, timeout: 3, username: 'me' });
     expect([given.host, given.port, given.timeout, given.username]).toEqual(['mail.example.com', 2525, 3, 'me']);
     configure({ emailHostUser: '' });
@@ -208,7 +223,12 @@ describe('smtp backend: options', () => {
   });
 
   it('a client certificate file that cannot be read is a configuration error naming it', async () => {
-    const backend = new EmailBackend({ host: '127.0.0.1', port: 1, useSsl: true, sslCertfile: '/nonexistent/client.pem' });
+    const backend = new EmailBackend({
+      host: '127.0.0.1',
+      port: 1,
+      useSsl: true,
+      sslCertfile: '/nonexistent/client.pem',
+    });
     await expect(backend.open()).rejects.toThrow(/\/nonexistent\/client\.pem/);
   });
 });

@@ -33,13 +33,17 @@ describe('smtp backend: faults', () => {
     expect(causes(error).some((e) => e.code === 'ECONNREFUSED')).toBe(true);
     expect(inspect(error)).toContain('ECONNREFUSED');
     expect(error.message).toMatch(/host and port/);
-    expect(await new EmailBackend({ host: '127.0.0.1', port, failSilently: true }).sendMessages([message(), message()])).toBe(0);
+    expect(
+      await new EmailBackend({ host: '127.0.0.1', port, failSilently: true }).sendMessages([message(), message()]),
+    ).toBe(0);
     // open() with failSilently resolves false, as Django's returns None.
     expect(await new EmailBackend({ host: '127.0.0.1', port, failSilently: true }).open()).toBe(false);
   });
 
   it('a refused sender is a permanent error with its reply code; the next message still goes', async () => {
-    await using smtp = await startSmtpServer({ faults: { rejectSender: { code: 550, message: 'Sender blocked', address: 'bad@example.com' } } });
+    await using smtp = await startSmtpServer({
+      faults: { rejectSender: { code: 550, message: 'Sender blocked', address: 'bad@example.com' } },
+    });
     const backend = new EmailBackend(smtp.backendOptions());
     await backend.open();
     const error = await rejectionOf(backend.sendMessages([message({ fromEmail: 'bad@example.com' })]));
@@ -56,7 +60,9 @@ describe('smtp backend: faults', () => {
   it('one refused recipient among several is reported: the message counts as failed, with rejected and accepted', async () => {
     await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'gone@example.com': 550 } } });
     const backend = new EmailBackend(smtp.backendOptions());
-    const error = await rejectionOf(backend.sendMessages([message({ to: ['a@example.com', 'gone@example.com', 'b@example.com'] })]));
+    const error = await rejectionOf(
+      backend.sendMessages([message({ to: ['a@example.com', 'gone@example.com', 'b@example.com'] })]),
+    );
     expect(error).toBeInstanceOf(SmtpError);
     expect(error.rejected).toEqual(['gone@example.com']);
     expect(error.accepted).toEqual(['a@example.com', 'b@example.com']);
@@ -73,13 +79,17 @@ describe('smtp backend: faults', () => {
 
   it('a recipient refused with 4xx makes the error transient', async () => {
     await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'later@example.com': 451 } } });
-    const error = await rejectionOf(new EmailBackend(smtp.backendOptions()).sendMessages([message({ to: ['later@example.com', 'x@example.com'] })]));
+    const error = await rejectionOf(
+      new EmailBackend(smtp.backendOptions()).sendMessages([message({ to: ['later@example.com', 'x@example.com'] })]),
+    );
     expect(error.transient).toBe(true);
     expect(error.responseCode).toBe(451);
   });
 
   it('all recipients refused: nothing sent, error with the reply code; the session goes on', async () => {
-    await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'x@example.com': 550, 'y@example.com': { code: 553, message: 'No such user' } } } });
+    await using smtp = await startSmtpServer({
+      faults: { rejectRecipients: { 'x@example.com': 550, 'y@example.com': { code: 553, message: 'No such user' } } },
+    });
     const backend = new EmailBackend(smtp.backendOptions());
     await backend.open();
     const error = await rejectionOf(backend.sendMessages([message({ to: ['x@example.com', 'y@example.com'] })]));
@@ -97,7 +107,9 @@ describe('smtp backend: faults', () => {
     [451, true],
     [554, false],
   ])('a DATA failure %i is reported with its code (transient: %s); the next send works', async (code, transient) => {
-    await using smtp = await startSmtpServer({ faults: { failFirst: { count: 1, at: 'data', code, message: 'Content rejected' } } });
+    await using smtp = await startSmtpServer({
+      faults: { failFirst: { count: 1, at: 'data', code, message: 'Content rejected' } },
+    });
     const backend = new EmailBackend(smtp.backendOptions());
     await backend.open();
     const error = await rejectionOf(backend.sendMessages([message({ subject: 'one' }), message({ subject: 'two' })]));
@@ -117,7 +129,13 @@ describe('smtp backend: faults', () => {
   it('a message refused at the end of DATA (over SIZE) stops the batch, counting what went before', async () => {
     await using smtp = await startSmtpServer({ size: 20_000 });
     const backend = new EmailBackend(smtp.backendOptions());
-    const error = await rejectionOf(backend.sendMessages([message({ subject: 'small' }), message({ subject: 'big', body: 'x'.repeat(40_000) }), message()]));
+    const error = await rejectionOf(
+      backend.sendMessages([
+        message({ subject: 'small' }),
+        message({ subject: 'big', body: 'x'.repeat(40_000) }),
+        message(),
+      ]),
+    );
     expect(error.responseCode).toBe(552);
     expect(error.transient).toBe(false);
     expect(error.sent).toBe(1);
@@ -125,7 +143,13 @@ describe('smtp backend: faults', () => {
     expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['small']);
     // failSilently: skipped, the rest delivered.
     const silent = new EmailBackend({ ...smtp.backendOptions(), failSilently: true });
-    expect(await silent.sendMessages([message({ subject: 'a' }), message({ subject: 'big', body: 'x'.repeat(40_000) }), message({ subject: 'c' })])).toBe(2);
+    expect(
+      await silent.sendMessages([
+        message({ subject: 'a' }),
+        message({ subject: 'big', body: 'x'.repeat(40_000) }),
+        message({ subject: 'c' }),
+      ]),
+    ).toBe(2);
     expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['small', 'a', 'c']);
   });
 
@@ -162,13 +186,19 @@ describe('smtp backend: faults', () => {
   it('failSilently skips a failed message and delivers the rest, counting only those', async () => {
     await using smtp = await startSmtpServer({ faults: { rejectSender: { code: 550, address: 'bad@example.com' } } });
     const backend = new EmailBackend({ ...smtp.backendOptions(), failSilently: true });
-    const batch = [message({ subject: '1' }), message({ subject: '2', fromEmail: 'bad@example.com' }), message({ subject: '3' })];
+    const batch = [
+      message({ subject: '1' }),
+      message({ subject: '2', fromEmail: 'bad@example.com' }),
+      message({ subject: '3' }),
+    ];
     expect(await backend.sendMessages(batch)).toBe(2);
     expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['1', '3']);
   });
 
   it('421 mid-session: transient, and the next send reconnects', async () => {
-    await using smtp = await startSmtpServer({ faults: { failFirst: { count: 1, at: 'mail', code: 421, message: 'Shutting down' } } });
+    await using smtp = await startSmtpServer({
+      faults: { failFirst: { count: 1, at: 'mail', code: 421, message: 'Shutting down' } },
+    });
     const backend = new EmailBackend(smtp.backendOptions());
     await backend.open();
     const error = await rejectionOf(backend.sendMessages([message()]));
@@ -198,7 +228,9 @@ describe('smtp backend: faults', () => {
 
     it('a server that never greets: transient timeout error, after about `timeout` seconds', async () => {
       await using server = await silentServer();
-      const error = await rejectionOf(new EmailBackend({ host: '127.0.0.1', port: server.port, timeout: 0.3 }).sendMessages([message()]));
+      const error = await rejectionOf(
+        new EmailBackend({ host: '127.0.0.1', port: server.port, timeout: 0.3 }).sendMessages([message()]),
+      );
       expect(error).toBeInstanceOf(SmtpError);
       expect(error.transient).toBe(true);
       expect(causes(error).some((e) => e.code === 'ETIMEDOUT')).toBe(true);

@@ -24,11 +24,13 @@ async function startPlainServer() {
       callback();
     },
     onMailFrom(address, _session, callback) {
-      if (address.address.startsWith('blocked@')) callback(Object.assign(new Error('Sender blocked'), { responseCode: 550 }));
+      if (address.address.startsWith('blocked@'))
+        callback(Object.assign(new Error('Sender blocked'), { responseCode: 550 }));
       else callback();
     },
     onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('refused@')) callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      if (address.address.startsWith('refused@'))
+        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
       else callback();
     },
     onData(stream, session, callback) {
@@ -59,7 +61,11 @@ describe('smtp backend against a server without PIPELINING', () => {
     const backend = new EmailBackend(server.options);
     await backend.open();
     const bodies = ['plain', 'a\n.\nb', '.starts with a dot', 'c\r.\rd'];
-    expect(await backend.sendMessages(bodies.map((body, i) => message({ subject: `m${i}`, body, bcc: ['hidden@example.com'] })))).toBe(4);
+    expect(
+      await backend.sendMessages(
+        bodies.map((body, i) => message({ subject: `m${i}`, body, bcc: ['hidden@example.com'] })),
+      ),
+    ).toBe(4);
     await backend.close();
     expect(server.connections).toBe(1);
     expect(server.received.map((m) => m.parsed.subject)).toEqual(['m0', 'm1', 'm2', 'm3']);
@@ -72,7 +78,9 @@ describe('smtp backend against a server without PIPELINING', () => {
     await using server = await startPlainServer();
     const backend = new EmailBackend(server.options);
     await backend.open();
-    const partial = await rejectionOf(backend.sendMessages([message({ to: ['ok@example.com', 'refused@example.com'] })]));
+    const partial = await rejectionOf(
+      backend.sendMessages([message({ to: ['ok@example.com', 'refused@example.com'] })]),
+    );
     expect(partial).toBeInstanceOf(SmtpError);
     expect(partial.rejected).toEqual(['refused@example.com']);
     expect(partial.accepted).toEqual(['ok@example.com']);
@@ -88,7 +96,12 @@ describe('smtp backend against a server without PIPELINING', () => {
   it('with failSilently counts only what was delivered', async () => {
     await using server = await startPlainServer();
     const backend = new EmailBackend({ ...server.options, failSilently: true });
-    const batch = [message(), message({ to: ['refused@example.com'] }), message({ fromEmail: 'blocked@example.com' }), message()];
+    const batch = [
+      message(),
+      message({ to: ['refused@example.com'] }),
+      message({ fromEmail: 'blocked@example.com' }),
+      message(),
+    ];
     expect(await backend.sendMessages(batch)).toBe(2);
   });
 });

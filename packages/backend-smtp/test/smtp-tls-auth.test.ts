@@ -40,7 +40,11 @@ describe('smtp backend: AUTH', () => {
     expect(error.message).toMatch(/535/);
     expect(error.message).toMatch(/username and password/);
     const shown = everythingShown(error);
-    for (const form of ['Wr0ng-Pa55!', Buffer.from('Wr0ng-Pa55!').toString('base64'), Buffer.from('\0mailer\0Wr0ng-Pa55!').toString('base64')]) {
+    for (const form of [
+      'Wr0ng-Pa55!',
+      Buffer.from('Wr0ng-Pa55!').toString('base64'),
+      Buffer.from('\0mailer\0Wr0ng-Pa55!').toString('base64'),
+    ]) {
       expect(shown).not.toContain(form);
     }
     expect(inspect(backend, { showHidden: true, depth: 5 })).not.toContain('Wr0ng-Pa55!');
@@ -110,7 +114,10 @@ describe('smtp backend: TLS', () => {
     await using smtp = await startSmtpServer({ tls: 'implicit' });
     const options = smtp.backendOptions();
     const error = await rejectionOf(
-      new EmailBackend({ ...options, tlsOptions: { ...options.tlsOptions, servername: 'mail.other.example' } }).sendMessages([message()]),
+      new EmailBackend({
+        ...options,
+        tlsOptions: { ...options.tlsOptions, servername: 'mail.other.example' },
+      }).sendMessages([message()]),
     );
     expect(everythingShown(error)).toMatch(/altnames|hostname|does not match/i);
   });
@@ -118,6 +125,8 @@ describe('smtp backend: TLS', () => {
   it('an explicit opt-out (rejectUnauthorized: false) accepts an untrusted certificate', async () => {
     await using smtp = await startSmtpServer({ tls: 'implicit' });
     const { tlsOptions: _trusted, ...untrusted } = smtp.backendOptions();
-    expect(await new EmailBackend({ ...untrusted, tlsOptions: { rejectUnauthorized: false } }).sendMessages([message()])).toBe(1);
+    expect(
+      await new EmailBackend({ ...untrusted, tlsOptions: { rejectUnauthorized: false } }).sendMessages([message()]),
+    ).toBe(1);
   });
 });

@@ -18,18 +18,34 @@ export interface ConnectionChoiceArgs {
  * @throws TypeError when `using` comes with `connection`, `authUser` or `authPassword`, or a
  *   value has the wrong type (never echoing a credential's value).
  */
-export function checkConnectionChoice({ connection, using, failSilently, authUser, authPassword }: ConnectionChoiceArgs): void {
+export function checkConnectionChoice({
+  connection,
+  using,
+  failSilently,
+  authUser,
+  authPassword,
+}: ConnectionChoiceArgs): void {
   if (failSilently !== undefined && typeof failSilently !== 'boolean') {
     throw new TypeError(`failSilently must be a boolean; got ${typeof failSilently}.`);
   }
-  for (const [name, value] of [['authUser', authUser], ['authPassword', authPassword]] as const) {
+  for (const [name, value] of [
+    ['authUser', authUser],
+    ['authPassword', authPassword],
+  ] as const) {
     // Never echo the value: it may be the password.
-    if (value !== undefined && value !== null && typeof value !== 'string') throw new TypeError(`${name} must be a string; got ${typeof value}.`);
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      throw new TypeError(`${name} must be a string; got ${typeof value}.`);
   }
   if (using === undefined || using === null) return;
   if (typeof using !== 'string') throw new TypeError(`using must be a mailer alias (a string); got ${typeof using}.`);
-  const clash = [connection != null && 'connection', authUser != null && 'authUser', authPassword != null && 'authPassword'].filter(Boolean);
+  const clash = [
+    connection != null && 'connection',
+    authUser != null && 'authUser',
+    authPassword != null && 'authPassword',
+  ].filter(Boolean);
   if (clash.length > 0) {
-    throw new TypeError(`"using" cannot be combined with ${clash.join(' or ')}: a mailer brings its own backend and credentials.`);
+    throw new TypeError(
+      `"using" cannot be combined with ${clash.join(' or ')}: a mailer brings its own backend and credentials.`,
+    );
   }
 }

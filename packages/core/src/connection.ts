@@ -21,11 +21,19 @@ export type { BackendClass } from './backends/load-backend.js';
  * await connection.sendMessages([message1, message2]);
  * ```
  */
-export async function getConnection(backend?: string | BackendClass | null, options: BackendOptions = {}): Promise<BaseEmailBackend> {
+export async function getConnection(
+  backend?: string | BackendClass | null,
+  options: BackendOptions = {},
+): Promise<BaseEmailBackend> {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`getConnection() options must be an object, got ${options === null ? 'null' : typeof options}.`);
+    throw new TypeError(
+      `getConnection() options must be an object, got ${options === null ? 'null' : typeof options}.`,
+    );
   }
-  const plan = backend === null || backend === undefined ? await planDefault() : { Backend: await loadBackend(backend), options: {}, alias: null };
+  const plan =
+    backend === null || backend === undefined
+      ? await planDefault()
+      : { Backend: await loadBackend(backend), options: {}, alias: null };
   return buildBackend({ ...plan, options: { ...plan.options, ...options } });
 }
 

@@ -47,7 +47,12 @@ export class MailError extends Error {
   constructor(message: string, options: MailErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     // Non-enumerable like Error's own `name`, so util.inspect shows it once, in the header.
-    Object.defineProperty(this, 'name', { value: kindOf(new.target), enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, 'name', {
+      value: kindOf(new.target),
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
     this.code = options.code ?? (new.target as unknown as { defaultCode?: MailErrorCode }).defaultCode ?? 'MAIL_ERROR';
     // Record every class in the chain by name, so a second copy of this package recognises it.
     const kinds: string[] = [];

@@ -15,8 +15,8 @@ export { type AddressInput, formatAddress, sanitizeAddress } from './addresses/p
 export { BaseEmailBackend, type DeliveryOutcome } from './backends/base-email-backend.js';
 export type { BackendCapabilities, BackendOptions, Envelope, MimeMessage, PreparedMessage } from './backends/types.js';
 export { type BackendClass, getConnection } from './connection.js';
-export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export * from './errors.js';
+export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export { type Mailers, mailers } from './mailers.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';

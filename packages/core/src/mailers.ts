@@ -31,7 +31,8 @@ export interface BackendPlan {
 
 /** Resolve a mailer to its class and options without building it. */
 export async function planMailer(alias: string): Promise<BackendPlan> {
-  if (typeof alias !== 'string') throw new TypeError(`A mailer alias is a string; got ${alias === null ? 'null' : typeof alias}.`);
+  if (typeof alias !== 'string')
+    throw new TypeError(`A mailer alias is a string; got ${alias === null ? 'null' : typeof alias}.`);
   const config = getSettings().mailers;
   if (config === null) {
     throw new MailerDoesNotExist(
@@ -41,7 +42,9 @@ export async function planMailer(alias: string): Promise<BackendPlan> {
   }
   if (!Object.hasOwn(config, alias)) {
     const known = Object.keys(config);
-    throw new MailerDoesNotExist(`Mailer "${alias}" does not exist.${didYouMean(alias, known)} Defined mailers: ${known.join(', ')}.`);
+    throw new MailerDoesNotExist(
+      `Mailer "${alias}" does not exist.${didYouMean(alias, known)} Defined mailers: ${known.join(', ')}.`,
+    );
   }
   const entry = config[alias]!;
   return { Backend: await loadBackend(entry.backend ?? 'smtp'), options: { ...entry.options }, alias };

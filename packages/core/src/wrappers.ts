@@ -33,7 +33,12 @@ export interface SendMassMailOptions {
 }
 
 /** One message of {@link sendMassMail}: subject, body, sender (null: `defaultFromEmail`), recipients. */
-export type MassMailTuple = readonly [subject: string, message: string, fromEmail: string | null | undefined, recipientList: readonly string[]];
+export type MassMailTuple = readonly [
+  subject: string,
+  message: string,
+  fromEmail: string | null | undefined,
+  recipientList: readonly string[],
+];
 
 /** Arguments of {@link mailAdmins} and {@link mailManagers}. */
 export interface MailAdminsOptions {
@@ -53,19 +58,30 @@ function requireObject(fn: string, args: unknown): void {
 
 function requireString(fn: string, name: string, value: unknown, nullable = false): void {
   if (typeof value === 'string' || (nullable && (value === null || value === undefined))) return;
-  throw new TypeError(`${fn}(): ${name} must be a string${nullable ? ' or null' : ''}; got ${value === null ? 'null' : typeof value}.`);
+  throw new TypeError(
+    `${fn}(): ${name} must be a string${nullable ? ' or null' : ''}; got ${value === null ? 'null' : typeof value}.`,
+  );
 }
 
 function requireAddressList(fn: string, name: string, value: unknown): string[] {
   if (typeof value === 'string') {
-    throw new TypeError(`${fn}(): ${name} must be a list of addresses, not a string: write [${JSON.stringify(value)}].`);
+    throw new TypeError(
+      `${fn}(): ${name} must be a list of addresses, not a string: write [${JSON.stringify(value)}].`,
+    );
   }
-  if (value === null || typeof value !== 'object' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
     throw new TypeError(`${fn}(): ${name} must be a list of addresses; got ${value === null ? 'null' : typeof value}.`);
   }
   const list = [...(value as Iterable<unknown>)];
   list.forEach((item, i) => {
-    if (typeof item !== 'string') throw new TypeError(`${fn}(): ${name}[${i}] must be a string address; got ${item === null ? 'null' : typeof item}.`);
+    if (typeof item !== 'string')
+      throw new TypeError(
+        `${fn}(): ${name}[${i}] must be a string address; got ${item === null ? 'null' : typeof item}.`,
+      );
   });
   return list as string[];
 }
@@ -89,7 +105,13 @@ export async function sendMail(args: SendMailOptions): Promise<number> {
   requireString('sendMail', 'htmlMessage', htmlMessage, true);
   const to = requireAddressList('sendMail', 'recipientList', args.recipientList);
   const backend = await connectionFor({ connection, using, failSilently, authUser, authPassword });
-  const init = { subject, body: message, fromEmail: fromEmail ?? getSettings().defaultFromEmail, to, connection: backend };
+  const init = {
+    subject,
+    body: message,
+    fromEmail: fromEmail ?? getSettings().defaultFromEmail,
+    to,
+    connection: backend,
+  };
   const mail =
     htmlMessage === null || htmlMessage === undefined
       ? new EmailMessage(init)
@@ -109,8 +131,15 @@ export async function sendMail(args: SendMailOptions): Promise<number> {
  * ]);
  * ```
  */
-export async function sendMassMail(datatuple: Iterable<MassMailTuple>, options: SendMassMailOptions = {}): Promise<number> {
-  if (datatuple === null || typeof datatuple !== 'object' || typeof (datatuple as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+export async function sendMassMail(
+  datatuple: Iterable<MassMailTuple>,
+  options: SendMassMailOptions = {},
+): Promise<number> {
+  if (
+    datatuple === null ||
+    typeof datatuple !== 'object' ||
+    typeof (datatuple as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
     throw new TypeError('sendMassMail() takes a list of [subject, message, fromEmail, recipientList] tuples.');
   }
   requireObject('sendMassMail', options);
@@ -124,7 +153,12 @@ export async function sendMassMail(datatuple: Iterable<MassMailTuple>, options: 
     requireString('sendMassMail', `item ${i} subject`, subject);
     requireString('sendMassMail', `item ${i} message`, message);
     requireString('sendMassMail', `item ${i} fromEmail`, fromEmail, true);
-    return { subject, body: message, fromEmail: fromEmail ?? defaultFrom, to: requireAddressList('sendMassMail', `item ${i} recipientList`, recipientList) };
+    return {
+      subject,
+      body: message,
+      fromEmail: fromEmail ?? defaultFrom,
+      to: requireAddressList('sendMassMail', `item ${i} recipientList`, recipientList),
+    };
   });
   const { failSilently, authUser, authPassword, connection, using } = options;
   const backend = await connectionFor({ connection, using, failSilently, authUser, authPassword });

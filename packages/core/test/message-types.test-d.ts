@@ -13,7 +13,16 @@ import { EmailMultiAlternatives } from '../src/message/email-multi-alternatives.
 
 describe('EmailMessage types', () => {
   it('takes one options object with address lists', () => {
-    new EmailMessage({ subject: 's', body: 'b', fromEmail: 'a@b', to: ['a@b'], cc: [], bcc: [], replyTo: [], headers: { 'X-A': 'v' } });
+    new EmailMessage({
+      subject: 's',
+      body: 'b',
+      fromEmail: 'a@b',
+      to: ['a@b'],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      headers: { 'X-A': 'v' },
+    });
     new EmailMessage();
     // @ts-expect-error a plain string is not a list of addresses
     new EmailMessage({ to: 'a@b' });

@@ -5,10 +5,30 @@ import { describe, expect, it } from 'vitest';
 describe('the public entry point', () => {
   it('exports the API of design/API.md and the helpers, and nothing undefined', () => {
     for (const name of [
-      'configure', 'getSettings', 'resetSettings', 'mailers', 'sendMail', 'sendMassMail', 'mailAdmins', 'mailManagers',
-      'EmailMessage', 'EmailMultiAlternatives', 'BaseEmailBackend', 'getConnection', 'MailError', 'BadHeaderError',
-      'ConfigurationError', 'BackendImportError', 'MailerDoesNotExist', 'InvalidAddressError', 'SendError',
-      'checkHeaderName', 'checkHeaderValue', 'formatAddress', 'sanitizeAddress', 'envelopeOf',
+      'configure',
+      'getSettings',
+      'resetSettings',
+      'mailers',
+      'sendMail',
+      'sendMassMail',
+      'mailAdmins',
+      'mailManagers',
+      'EmailMessage',
+      'EmailMultiAlternatives',
+      'BaseEmailBackend',
+      'getConnection',
+      'MailError',
+      'BadHeaderError',
+      'ConfigurationError',
+      'BackendImportError',
+      'MailerDoesNotExist',
+      'InvalidAddressError',
+      'SendError',
+      'checkHeaderName',
+      'checkHeaderValue',
+      'formatAddress',
+      'sanitizeAddress',
+      'envelopeOf',
     ]) {
       expect(core, name).toHaveProperty(name);
       expect((core as Record<string, unknown>)[name], name).toBeDefined();

@@ -9,18 +9,36 @@ import {
   runConformanceChecks,
   sendingGroup,
 } from '../src/conformance/index.js';
-import { DropsCcBackend, LeaksBccBackend, MemoryBackend, NothingBackend, ReturnsZeroBackend, SkipsGuardsBackend, storeMailbox } from './conformance/memory-backends.js';
+import {
+  DropsCcBackend,
+  LeaksBccBackend,
+  MemoryBackend,
+  NothingBackend,
+  ReturnsZeroBackend,
+  SkipsGuardsBackend,
+  storeMailbox,
+} from './conformance/memory-backends.js';
 import { NodemailerBackend } from './conformance/nodemailer-backend.js';
 
 const memoryStore: MailboxMessage[] = [];
-runBackendConformance({ name: 'a correct in-memory backend', create: () => new MemoryBackend(memoryStore), mailbox: storeMailbox(memoryStore) });
-runBackendConformance({ name: 'a correct SMTP backend', create: (ctx) => new NodemailerBackend(ctx.smtp.backendOptions()) });
+runBackendConformance({
+  name: 'a correct in-memory backend',
+  create: () => new MemoryBackend(memoryStore),
+  mailbox: storeMailbox(memoryStore),
+});
+runBackendConformance({
+  name: 'a correct SMTP backend',
+  create: (ctx) => new NodemailerBackend(ctx.smtp.backendOptions()),
+});
 runBackendConformance({ name: 'a backend that delivers nothing', create: () => new NothingBackend() });
 
 /** Run groups programmatically on a backend class and return the titles of the checks that failed. */
 async function failures(Backend: typeof MemoryBackend, groups = conformanceGroups): Promise<string[]> {
   const store: MailboxMessage[] = [];
-  const results = await runConformanceChecks(groups, { create: () => new Backend(store), mailbox: storeMailbox(store) });
+  const results = await runConformanceChecks(groups, {
+    create: () => new Backend(store),
+    mailbox: storeMailbox(store),
+  });
   return results.filter((r) => r.status === 'failed').map((r) => r.check);
 }
 
@@ -48,7 +66,9 @@ describe('the suite catches broken backends', () => {
   });
 
   it('fails a backend that writes Bcc into the message', async () => {
-    expect(await failures(LeaksBccBackend, [envelopeGroup])).toEqual(['Bcc recipients get the message but no Bcc header is written']);
+    expect(await failures(LeaksBccBackend, [envelopeGroup])).toEqual([
+      'Bcc recipients get the message but no Bcc header is written',
+    ]);
   });
 
   it('fails a backend that skips the header guards, for every field', async () => {
@@ -58,7 +78,10 @@ describe('the suite catches broken backends', () => {
 
   it('reports why a check failed, and skips groups that do not apply', async () => {
     const store: MailboxMessage[] = [];
-    const results = await runConformanceChecks([sendingGroup], { create: () => new ReturnsZeroBackend(store), mailbox: storeMailbox(store) });
+    const results = await runConformanceChecks([sendingGroup], {
+      create: () => new ReturnsZeroBackend(store),
+      mailbox: storeMailbox(store),
+    });
     expect(String(results[1].error)).toContain('sendMessages([message]) must resolve to 1');
     const skipped = await runConformanceChecks([envelopeGroup], { create: () => new NothingBackend() });
     expect(skipped.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);

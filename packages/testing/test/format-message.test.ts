@@ -7,13 +7,25 @@ import { readAlternatives } from '../src/smtp-fixture/alternatives.js';
 describe('mail-debug-server output of a calendar invite', () => {
   it('shows the calendar as an alternative, not as an unnamed attachment', async () => {
     const ics = 'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n';
-    const message = new EmailMultiAlternatives({ subject: 'Invite', body: 'Join us.', fromEmail: 'cal@example.com', to: ['ann@example.com'] });
+    const message = new EmailMultiAlternatives({
+      subject: 'Invite',
+      body: 'Join us.',
+      fromEmail: 'cal@example.com',
+      to: ['ann@example.com'],
+    });
     message.attachAlternative('<p>Join us.</p>', 'text/html');
     message.attachAlternative(ics, 'text/calendar; method=REQUEST');
     message.attach('agenda.txt', 'agenda', 'text/plain');
     const raw = await message.message().asBytes();
     const [parsed, alternatives] = await Promise.all([simpleParser(raw), readAlternatives(raw)]);
-    const out = formatMessage({ peer: '127.0.0.1', mailFrom: 'cal@example.com', rcptTo: ['ann@example.com'], raw, parsed, alternatives });
+    const out = formatMessage({
+      peer: '127.0.0.1',
+      mailFrom: 'cal@example.com',
+      rcptTo: ['ann@example.com'],
+      raw,
+      parsed,
+      alternatives,
+    });
     expect(out).toContain('Join us.');
     expect(out).toContain('[text/html alternative, ');
     expect(out).toContain(`[text/calendar; charset="utf-8"; method=REQUEST alternative, ${ics.length} characters]`);

@@ -72,7 +72,12 @@ describe('mail-debug-server', () => {
   it('prints each message with its envelope, headers and text, and stops cleanly on SIGINT', async () => {
     const r = run('--host', '127.0.0.1', '--port', '0');
     const [, port] = await waitFor(r, /listening on 127\.0\.0\.1:(\d+)/);
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(port), ignoreTLS: true, auth: { user: 'dev', pass: 'pw-never-printed' } });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: Number(port),
+      ignoreTLS: true,
+      auth: { user: 'dev', pass: 'pw-never-printed' },
+    });
     await transport.sendMail({
       from: 'App <app@example.com>',
       to: 'ann@example.com',
@@ -107,7 +112,9 @@ describe('mail-debug-server', () => {
     try {
       const r = run('--port', String(port));
       expect(await r.exit).toBe(1);
-      expect(r.stderr()).toContain(`mail-debug-server: port ${port} on 127.0.0.1 is already in use. Stop the program using it, or pick another port with --port.`);
+      expect(r.stderr()).toContain(
+        `mail-debug-server: port ${port} on 127.0.0.1 is already in use. Stop the program using it, or pick another port with --port.`,
+      );
     } finally {
       blocker.close();
     }

@@ -7,11 +7,17 @@ import { deliverTo } from './helpers.js';
 // mailparser keeps only text and html; every other part of multipart/alternative (a calendar
 // invite, AMP) must still be an alternative for the matchers on a fixture message, and not an
 // attachment, as it is in the locmem outbox.
-const ics = (uid: string) => `BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nUID:${uid}\r\nSUMMARY:Café réunion\r\nEND:VCALENDAR\r\n`;
+const ics = (uid: string) =>
+  `BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nUID:${uid}\r\nSUMMARY:Café réunion\r\nEND:VCALENDAR\r\n`;
 const pdf = Buffer.from('%PDF-1.4 report');
 
 function message(subject: string): EmailMultiAlternatives {
-  return new EmailMultiAlternatives({ subject, body: 'Join us.', fromEmail: 'cal@example.com', to: ['ann@example.com'] });
+  return new EmailMultiAlternatives({
+    subject,
+    body: 'Join us.',
+    fromEmail: 'cal@example.com',
+    to: ['ann@example.com'],
+  });
 }
 
 /** Text body, HTML and calendar alternatives, and a PDF attached. */
@@ -82,7 +88,9 @@ describe.each([
     expect(sent(1)).toHaveAlternative('text/calendar', /UID:alternative/);
     expect(sent(1)).not.toHaveAlternative('text/calendar', /UID:attached/);
     expect(sent(1)).not.toHaveAttachment('invite.ics', { content: /UID:alternative/ });
-    expect(sent(1)).not.toHaveSentEmail({ attachments: [{ contentType: 'text/calendar', content: /UID:alternative/ }] });
+    expect(sent(1)).not.toHaveSentEmail({
+      attachments: [{ contentType: 'text/calendar', content: /UID:alternative/ }],
+    });
     expect(sent(2)).toHaveAttachment('invite.ics', { contentType: 'text/calendar', content: /UID:attached/ });
     expect(sent(2)).not.toHaveAlternative('text/calendar');
   });

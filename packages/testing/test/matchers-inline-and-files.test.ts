@@ -14,9 +14,20 @@ const csv = join(dir, 'report.csv');
 writeFileSync(csv, 'id,total\n1,10\n');
 
 function newsletter(): EmailMultiAlternatives {
-  const message = new EmailMultiAlternatives({ subject: 'News', body: 'See the logo.', fromEmail: 'shop@example.com', to: ['ann@example.com'] });
+  const message = new EmailMultiAlternatives({
+    subject: 'News',
+    body: 'See the logo.',
+    fromEmail: 'shop@example.com',
+    to: ['ann@example.com'],
+  });
   message.attachAlternative('<p>See <img src="cid:logo"></p>', 'text/html');
-  message.attach({ contentType: 'image/png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47]), filename: 'logo.png', disposition: 'inline', contentId: 'logo' });
+  message.attach({
+    contentType: 'image/png',
+    content: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    filename: 'logo.png',
+    disposition: 'inline',
+    contentId: 'logo',
+  });
   message.attachFile(csv);
   return message;
 }

@@ -5,7 +5,12 @@ import '../src/vitest.js';
 // Alternatives given with parameters (`text/html; charset=utf-8`, a calendar invite with
 // `method=REQUEST`) are still of their type for the matchers.
 function invite(): EmailMultiAlternatives {
-  const message = new EmailMultiAlternatives({ subject: 'Invite', body: 'Join us.', fromEmail: 'cal@example.com', to: ['ann@example.com'] });
+  const message = new EmailMultiAlternatives({
+    subject: 'Invite',
+    body: 'Join us.',
+    fromEmail: 'cal@example.com',
+    to: ['ann@example.com'],
+  });
   message.attachAlternative('<p>Join <b>us</b></p>', 'text/html; charset=utf-8');
   message.attachAlternative('BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n', 'text/calendar; method=REQUEST');
   return message;

@@ -6,7 +6,10 @@ test('the matchers are typed on expect()', () => {
   const outbox: unknown[] = [];
   expect(outbox).toHaveSentEmail();
   expect(outbox).toHaveSentEmail({ subject: 'Hi', to: ['a@example.com', /b@/], headers: { 'X-A': undefined } });
-  expect(outbox).toHaveSentEmail({ subject: expect.stringContaining('Hi'), attachments: ['a.pdf', { contentType: 'application/pdf' }] });
+  expect(outbox).toHaveSentEmail({
+    subject: expect.stringContaining('Hi'),
+    attachments: ['a.pdf', { contentType: 'application/pdf' }],
+  });
   expect(outbox).not.toHaveSentEmailCount(2);
   expect(outbox[0]).toHaveHeader('X-A', /1/);
   expect(outbox[0]).toHaveAttachment(/\.pdf$/, { content: Buffer.from('x') });

@@ -1,6 +1,13 @@
 import { EmailMessage, EmailMultiAlternatives } from '@mail/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpFixture, startSmtpServer, toHaveHeader, toHaveSentEmail, toHaveSentEmailCount, toSentEmails } from '../src/index.js';
+import {
+  type SmtpFixture,
+  startSmtpServer,
+  toHaveHeader,
+  toHaveSentEmail,
+  toHaveSentEmailCount,
+  toSentEmails,
+} from '../src/index.js';
 import '../src/vitest.js';
 import { deliverTo } from './helpers.js';
 
@@ -54,14 +61,21 @@ describe.each([
     expect(sent()).not.toHaveSentEmail({ to: 'Anna <ann@example.com>' });
     expect(sent()).toHaveSentEmail({ to: ['bob@example.com', 'ann@example.com'] });
     expect(sent()).not.toHaveSentEmail({ to: ['ann@example.com'] });
-    expect(sent()).toHaveSentEmail({ from: 'shop@example.com', cc: 'carol@example.com', replyTo: ['help@example.com'] });
+    expect(sent()).toHaveSentEmail({
+      from: 'shop@example.com',
+      cc: 'carol@example.com',
+      replyTo: ['help@example.com'],
+    });
     expect(sent()).toHaveSentEmail({ bcc: 'audit@example.com' });
     expect(sent()).not.toHaveSentEmail({ to: 'audit@example.com' });
   });
 
   it('accepts RegExps and asymmetric matchers', () => {
     expect(sent()).toHaveSentEmail({ subject: /^welcome/i, to: /@example\.com$/ });
-    expect(sent()).toHaveSentEmail({ subject: expect.stringContaining('Ann'), to: expect.arrayContaining(['bob@example.com']) });
+    expect(sent()).toHaveSentEmail({
+      subject: expect.stringContaining('Ann'),
+      to: expect.arrayContaining(['bob@example.com']),
+    });
     expect(sent()).toHaveSentEmail({ body: expect.stringMatching(/welcome aboard/) });
     expect(sent()).not.toHaveSentEmail({ subject: expect.stringContaining('Refund') });
   });
@@ -108,7 +122,9 @@ describe('failure messages', () => {
     expect(text).toContain('Expected an email matching { to: "ann@example.com", subject: "Welcome, Bob" }');
     expect(text).toContain('2 emails were sent:');
     expect(text).toContain('1. shop@example.com -> dave@example.com | "Receipt"');
-    expect(text).toContain('2. Shop <shop@example.com> -> Ann <ann@example.com>, bob@example.com, cc: carol@example.com, bcc: audit@example.com | "Welcome, Ann"');
+    expect(text).toContain(
+      '2. Shop <shop@example.com> -> Ann <ann@example.com>, bob@example.com, cc: carol@example.com, bcc: audit@example.com | "Welcome, Ann"',
+    );
     expect(text).toContain('Closest is email 2, which differs in: subject.');
     expect(result.expected).toEqual({ to: 'ann@example.com', subject: 'Welcome, Bob' });
     expect(result.actual).toEqual([
@@ -129,8 +145,12 @@ describe('failure messages', () => {
   });
 
   it('reject wrong arguments with a TypeError that says what fits', () => {
-    expect(() => expect(outbox).toHaveSentEmail({ subjet: 'x' } as never)).toThrow(/unknown criteria subjet; use subject, from/);
-    expect(() => expect({ nope: 1 }).toHaveSentEmail()).toThrow(/Expected the locmem outbox, an outbox entry, the SMTP fixture/);
+    expect(() => expect(outbox).toHaveSentEmail({ subjet: 'x' } as never)).toThrow(
+      /unknown criteria subjet; use subject, from/,
+    );
+    expect(() => expect({ nope: 1 }).toHaveSentEmail()).toThrow(
+      /Expected the locmem outbox, an outbox entry, the SMTP fixture/,
+    );
     expect(() => expect(outbox).toHaveSentEmailCount(-1)).toThrow(TypeError);
   });
 });

@@ -71,8 +71,12 @@ describe('readAlternatives', () => {
   });
 
   it('finds none in a message without multipart/alternative', async () => {
-    expect(await readAlternatives(Buffer.from('Subject: x\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n'))).toEqual([]);
-    expect(await readAlternatives(Buffer.from('Subject: x\r\nContent-Type: multipart/alternative\r\n\r\nno boundary\r\n'))).toEqual([]);
+    expect(
+      await readAlternatives(Buffer.from('Subject: x\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n')),
+    ).toEqual([]);
+    expect(
+      await readAlternatives(Buffer.from('Subject: x\r\nContent-Type: multipart/alternative\r\n\r\nno boundary\r\n')),
+    ).toEqual([]);
   });
 });
 
@@ -81,7 +85,10 @@ describe('a message from another mailer, on the fixture', () => {
   beforeAll(async () => {
     smtp = await startSmtpServer();
     const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, ignoreTLS: true });
-    await transport.sendMail({ envelope: { from: 'cal@example.com', to: ['ann@example.com'] }, raw: Buffer.from(raw, 'latin1') });
+    await transport.sendMail({
+      envelope: { from: 'cal@example.com', to: ['ann@example.com'] },
+      raw: Buffer.from(raw, 'latin1'),
+    });
     transport.close();
   });
   afterAll(() => smtp.close());

@@ -51,7 +51,12 @@ describe('startSmtpServer', () => {
     expect(smtp.messages).toHaveLength(1);
     const [received] = smtp.messages;
     expect(received.envelope.mailFrom).toBe('from@example.com');
-    expect(received.envelope.rcptTo).toEqual(['ann@example.com', 'bob@example.com', 'carol@example.com', 'hidden@example.com']);
+    expect(received.envelope.rcptTo).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'carol@example.com',
+      'hidden@example.com',
+    ]);
     expect(received.raw.toString()).toMatch(/^Subject: Hello\r$/m);
     expect(received.parsed.subject).toBe('Hello');
     expect(received.parsed.text?.trim()).toBe('Body text');
@@ -107,8 +112,14 @@ describe('startSmtpServer', () => {
       raw: 'Subject: idn\r\n\r\nbody\r\n',
     });
     expect(info.rejected).toEqual(['no@xn--bcher-kva.example']);
-    expect(smtp.messages[0].envelope).toMatchObject({ mailFrom: 'zoe@xn--bcher-kva.example', rcptTo: ['ann@xn--bcher-kva.example'] });
-    expect(smtp.events.filter((e) => e.type === 'rcpt').map((e) => e.address)).toEqual(['ann@xn--bcher-kva.example', 'no@xn--bcher-kva.example']);
+    expect(smtp.messages[0].envelope).toMatchObject({
+      mailFrom: 'zoe@xn--bcher-kva.example',
+      rcptTo: ['ann@xn--bcher-kva.example'],
+    });
+    expect(smtp.events.filter((e) => e.type === 'rcpt').map((e) => e.address)).toEqual([
+      'ann@xn--bcher-kva.example',
+      'no@xn--bcher-kva.example',
+    ]);
   });
 
   it('closes idempotently and with await using, refusing connections afterwards', async () => {
@@ -132,14 +143,18 @@ describe('AUTH', () => {
     expect(smtp.backendOptions()).toEqual({ host: '127.0.0.1', port: smtp.port, ...credentials });
     await client(smtp).sendMail(mail());
     expect(smtp.messages[0].user).toBe('user');
-    expect(smtp.events.filter((e) => e.type === 'auth')).toEqual([expect.objectContaining({ username: 'user', code: 235 })]);
+    expect(smtp.events.filter((e) => e.type === 'auth')).toEqual([
+      expect.objectContaining({ username: 'user', code: 235 }),
+    ]);
     expect(JSON.stringify(smtp.events)).not.toContain(credentials.password);
     expect(inspect(smtp, { depth: 6, showHidden: true })).not.toContain(credentials.password);
   });
 
   it('answers wrong credentials with 535 and unauthenticated MAIL with 530', async () => {
     const smtp = await start({ auth: credentials });
-    await expect(client(smtp, { auth: { user: 'user', pass: 'wrong' } }).sendMail(mail())).rejects.toMatchObject({ responseCode: 535 });
+    await expect(client(smtp, { auth: { user: 'user', pass: 'wrong' } }).sendMail(mail())).rejects.toMatchObject({
+      responseCode: 535,
+    });
     await expect(client(smtp, { auth: undefined }).sendMail(mail())).rejects.toMatchObject({ responseCode: 530 });
     expect(smtp.messages).toEqual([]);
   });
@@ -161,7 +176,9 @@ describe('TLS', () => {
     expect(smtp.messages[0].secure).toBe(true);
     expect(smtp.events.map((e) => e.type).slice(0, 3)).toEqual(['connect', 'secure', 'auth']);
 
-    await expect(client(smtp, { ignoreTLS: true, requireTLS: false, auth: undefined }).sendMail(mail())).rejects.toMatchObject({
+    await expect(
+      client(smtp, { ignoreTLS: true, requireTLS: false, auth: undefined }).sendMail(mail()),
+    ).rejects.toMatchObject({
       responseCode: 530,
     });
     // The certificate is verified: without the CA the handshake fails.
@@ -203,7 +220,10 @@ describe('size', () => {
 describe('faults', () => {
   it('rejects the sender with the given code, or only a given sender', async () => {
     const smtp = await start({ faults: { rejectSender: { code: 553, message: 'No such sender' } } });
-    await expect(client(smtp).sendMail(mail())).rejects.toMatchObject({ responseCode: 553, response: expect.stringContaining('No such sender') });
+    await expect(client(smtp).sendMail(mail())).rejects.toMatchObject({
+      responseCode: 553,
+      response: expect.stringContaining('No such sender'),
+    });
     smtp.faults = { rejectSender: { code: 550, address: 'bad@example.com' } };
     await client(smtp).sendMail(mail());
     await expect(client(smtp).sendMail(mail({ from: 'bad@example.com' }))).rejects.toMatchObject({ responseCode: 550 });
@@ -211,7 +231,11 @@ describe('faults', () => {
   });
 
   it('rejects given recipients and keeps the accepted ones in the envelope', async () => {
-    const smtp = await start({ faults: { rejectRecipients: { 'BOB@example.com': 550, 'carol@example.com': { code: 450, message: 'Mailbox busy' } } } });
+    const smtp = await start({
+      faults: {
+        rejectRecipients: { 'BOB@example.com': 550, 'carol@example.com': { code: 450, message: 'Mailbox busy' } },
+      },
+    });
     const info = await client(smtp).sendMail(mail());
     expect(info.rejected).toEqual(['bob@example.com', 'carol@example.com']);
     expect(smtp.messages[0].envelope.rcptTo).toEqual(['ann@example.com', 'hidden@example.com']);

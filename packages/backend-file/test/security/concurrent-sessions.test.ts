@@ -60,8 +60,14 @@ async function expectExactly(sent: Map<string, EmailMessage>): Promise<void> {
     expect([bytes, `${bytes}\r\n`], `message ${marker} intact`).toContain(raw);
     seen.set(marker!, (seen.get(marker!) ?? 0) + 1);
   }
-  expect([...seen.entries()].filter(([, n]) => n !== 1), 'messages written more than once').toEqual([]);
-  expect([...sent.keys()].filter((m) => !seen.has(m)), 'messages lost').toEqual([]);
+  expect(
+    [...seen.entries()].filter(([, n]) => n !== 1),
+    'messages written more than once',
+  ).toEqual([]);
+  expect(
+    [...sent.keys()].filter((m) => !seen.has(m)),
+    'messages lost',
+  ).toEqual([]);
 }
 
 describe('file backend: concurrent sessions lose and interleave nothing', () => {

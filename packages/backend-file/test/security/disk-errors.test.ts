@@ -23,7 +23,11 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
   const enospc = () => {
     disk.failures++;
-    return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    return Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      errno: -28,
+      syscall: 'write',
+    });
   };
   /** Take what fits of `length` bytes; throw ENOSPC when nothing fits. */
   const take = (length: number): number => {
@@ -80,13 +84,22 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const open: typeof real.open = async (...args: Parameters<typeof real.open>) => wrapHandle(await real.open(...args));
   const limited =
     (fn: typeof real.appendFile) =>
-    async (path: Parameters<typeof real.appendFile>[0], data: unknown, options?: Parameters<typeof real.appendFile>[2]) => {
+    async (
+      path: Parameters<typeof real.appendFile>[0],
+      data: unknown,
+      options?: Parameters<typeof real.appendFile>[2],
+    ) => {
       const buffer = toBuffer(data);
       const n = take(buffer.length);
       await fn(path, buffer.subarray(0, n), options);
       if (n < buffer.length) throw enospc();
     };
-  const patched = { ...real, open, appendFile: limited(real.appendFile), writeFile: limited(real.writeFile as typeof real.appendFile) };
+  const patched = {
+    ...real,
+    open,
+    appendFile: limited(real.appendFile),
+    writeFile: limited(real.writeFile as typeof real.appendFile),
+  };
   return { ...patched, default: patched };
 });
 
@@ -177,7 +190,9 @@ describe('file backend: a full disk is reported, not swallowed', () => {
     const parsed = await Promise.all(chunks.map((c) => simpleParser(Buffer.from(c, 'latin1'))));
     const whole = parsed.filter((p) => p.subject === 'message 1');
     // Nothing of the torn message is left where a reader would take it for a message.
-    expect(parsed.filter((p) => p.subject === 'message 0' && p.text === 'body of message 0\n'.repeat(400))).toHaveLength(0);
+    expect(
+      parsed.filter((p) => p.subject === 'message 0' && p.text === 'body of message 0\n'.repeat(400)),
+    ).toHaveLength(0);
     expect(whole, 'message 1 readable on its own').toHaveLength(1);
     expect(whole[0]!.text).toBe('body of message 1\n'.repeat(400));
   });

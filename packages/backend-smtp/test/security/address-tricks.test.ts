@@ -15,7 +15,9 @@ import { fcParams, runs } from '../../../core/test/security/support/fc-params.js
 
 function headerAddresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return list.flatMap((o) => o.value.flatMap((a) => (a.group ? a.group.map((g) => g.address ?? '') : [a.address ?? ''])));
+  return list.flatMap((o) =>
+    o.value.flatMap((a) => (a.group ? a.group.map((g) => g.address ?? '') : [a.address ?? ''])),
+  );
 }
 
 /**
@@ -32,7 +34,10 @@ function canonical(address: string): string {
  * by the server's RCPT/MAIL syntax check) with nothing delivered, or the server's envelope equals
  * the header addresses. Returns which.
  */
-async function sendAndCompare(smtp: SmtpFixture, message: EmailMessage): Promise<'refused' | 'server-refused' | 'delivered'> {
+async function sendAndCompare(
+  smtp: SmtpFixture,
+  message: EmailMessage,
+): Promise<'refused' | 'server-refused' | 'delivered'> {
   smtp.clear();
   const before = smtp.connections;
   const backend = new EmailBackend(smtp.backendOptions());
@@ -47,7 +52,9 @@ async function sendAndCompare(smtp: SmtpFixture, message: EmailMessage): Promise
       // and those are exactly the envelope the server recorded, all of them named in the headers.
       expect(smtp.messages).toHaveLength(1);
       const [{ envelope, parsed }] = smtp.messages as [SmtpFixture['messages'][number]];
-      expect([...((error as { accepted?: string[] }).accepted ?? [])].map(canonical)).toEqual(envelope.rcptTo.map(canonical));
+      expect([...((error as { accepted?: string[] }).accepted ?? [])].map(canonical)).toEqual(
+        envelope.rcptTo.map(canonical),
+      );
       const named = [...headerAddresses(parsed.to), ...headerAddresses(parsed.cc)].map(canonical);
       for (const rcpt of envelope.rcptTo) expect(named).toContain(canonical(rcpt));
       return 'server-refused';
@@ -63,9 +70,14 @@ async function sendAndCompare(smtp: SmtpFixture, message: EmailMessage): Promise
   const visible = [...headerAddresses(parsed.to), ...headerAddresses(parsed.cc)].map(canonical);
   const bcc = (message.bcc ?? []).length;
   // The first recipients of the envelope are To then Cc; Bcc ones follow and are never in a header.
-  expect(envelope.rcptTo.slice(0, envelope.rcptTo.length - bcc).map(canonical), 'envelope recipients = To + Cc headers').toEqual(visible);
+  expect(
+    envelope.rcptTo.slice(0, envelope.rcptTo.length - bcc).map(canonical),
+    'envelope recipients = To + Cc headers',
+  ).toEqual(visible);
   expect(envelope.rcptTo).toHaveLength(visible.length + bcc);
-  expect([canonical(envelope.mailFrom)], 'envelope sender = From header').toEqual(headerAddresses(parsed.from).map(canonical));
+  expect([canonical(envelope.mailFrom)], 'envelope sender = From header').toEqual(
+    headerAddresses(parsed.from).map(canonical),
+  );
   expect(parsed.bcc).toBeUndefined();
   return 'delivered';
 }
@@ -73,7 +85,11 @@ async function sendAndCompare(smtp: SmtpFixture, message: EmailMessage): Promise
 describe('address tricks: envelope matches headers, or the input is refused', () => {
   it('a quoted local part holding "@" is delivered to the domain after the last "@" only', async () => {
     await using smtp = await startSmtpServer();
-    const message = new EmailMessage({ fromEmail: 'sender@example.com', to: ['"a@evil.example x"@victim.example'], body: 'x' });
+    const message = new EmailMessage({
+      fromEmail: 'sender@example.com',
+      to: ['"a@evil.example x"@victim.example'],
+      body: 'x',
+    });
     // The envelope we compute routes to victim.example…
     expect(envelopeOf(message).to).toEqual(['"a@evil.example x"@victim.example']);
     // …and on the wire it is delivered there, or refused (smtp-server 3.21 answers 501 to a quoted
@@ -102,8 +118,16 @@ describe('address tricks: envelope matches headers, or the input is refused', ()
     ];
     const misdelivered: string[] = [];
     for (const name of names) {
-      for (const input of [[name, 'victim@victim.example'] as const, `${name} <victim@victim.example>`, `"${name.replace(/["\\]/g, '\\$&')}" <victim@victim.example>`]) {
-        const message = new EmailMessage({ fromEmail: 'sender@example.com', to: [input as unknown as string], body: 'x' });
+      for (const input of [
+        [name, 'victim@victim.example'] as const,
+        `${name} <victim@victim.example>`,
+        `"${name.replace(/["\\]/g, '\\$&')}" <victim@victim.example>`,
+      ]) {
+        const message = new EmailMessage({
+          fromEmail: 'sender@example.com',
+          to: [input as unknown as string],
+          body: 'x',
+        });
         const outcome = await sendAndCompare(smtp, message);
         const rcpt = smtp.messages[0]?.envelope.rcptTo ?? [];
         if (outcome === 'delivered' && JSON.stringify(rcpt) !== JSON.stringify(['victim@victim.example'])) {
@@ -117,15 +141,28 @@ describe('address tricks: envelope matches headers, or the input is refused', ()
 
   it('several addresses in one list entry are refused or all show in the headers', async () => {
     await using smtp = await startSmtpServer();
-    for (const input of ['a@example.com, evil@attacker.example', 'a@example.com; evil@attacker.example', 'a@example.com evil@attacker.example', 'Team: a@example.com, evil@attacker.example;']) {
+    for (const input of [
+      'a@example.com, evil@attacker.example',
+      'a@example.com; evil@attacker.example',
+      'a@example.com evil@attacker.example',
+      'Team: a@example.com, evil@attacker.example;',
+    ]) {
       await sendAndCompare(smtp, new EmailMessage({ fromEmail: 'sender@example.com', to: [input], body: 'x' }));
     }
   });
 
   it('IDN domains go out as A-labels in both the envelope and the headers', async () => {
     await using smtp = await startSmtpServer();
-    const message = new EmailMessage({ fromEmail: 'Zoë <zoe@bücher.example>', to: ['jürgen@münchen.example'], cc: ['ops@例え.テスト'], body: 'x' });
-    expect(envelopeOf(message)).toEqual({ from: 'zoe@xn--bcher-kva.example', to: ['jürgen@xn--mnchen-3ya.example', 'ops@xn--r8jz45g.xn--zckzah'] });
+    const message = new EmailMessage({
+      fromEmail: 'Zoë <zoe@bücher.example>',
+      to: ['jürgen@münchen.example'],
+      cc: ['ops@例え.テスト'],
+      body: 'x',
+    });
+    expect(envelopeOf(message)).toEqual({
+      from: 'zoe@xn--bcher-kva.example',
+      to: ['jürgen@xn--mnchen-3ya.example', 'ops@xn--r8jz45g.xn--zckzah'],
+    });
     const outcome = await sendAndCompare(smtp, message);
     expect(outcome).toBe('delivered');
     const { raw } = smtp.messages[0]!;
@@ -141,17 +178,48 @@ describe('address tricks: envelope matches headers, or the input is refused', ()
     const longDomainLabel = `a@${'b'.repeat(64)}.example`; // RFC 1035 §2.3.4: label ≤ 63
     const longPath = `${'a'.repeat(60)}@${Array.from({ length: 5 }, () => 'c'.repeat(60)).join('.')}.example`; // > 254
     const accepted: string[] = [];
-    for (const address of [longLocal, longDomainLabel, longPath, `${'x'.repeat(5000)}@example.com`, `${'é'.repeat(40)}@example.com`]) {
-      const outcome = await sendAndCompare(smtp, new EmailMessage({ fromEmail: 'sender@example.com', to: [address], body: 'x' }));
-      if (outcome === 'delivered') accepted.push(`${address.slice(0, 30)}… (${Buffer.byteLength(address)} octets) ${outcome}`);
+    for (const address of [
+      longLocal,
+      longDomainLabel,
+      longPath,
+      `${'x'.repeat(5000)}@example.com`,
+      `${'é'.repeat(40)}@example.com`,
+    ]) {
+      const outcome = await sendAndCompare(
+        smtp,
+        new EmailMessage({ fromEmail: 'sender@example.com', to: [address], body: 'x' }),
+      );
+      if (outcome === 'delivered')
+        accepted.push(`${address.slice(0, 30)}… (${Buffer.byteLength(address)} octets) ${outcome}`);
     }
     expect(accepted, accepted.join('\n')).toEqual([]);
   });
 
   it('generated tricky addresses: envelope always equals the headers, or refused', async () => {
     await using smtp = await startSmtpServer();
-    const special = fc.constantFrom('@', ',', ';', ':', '"', '\\', '<', '>', '(', ')', '[', ']', ' ', '.', 'é', '=?', '?=');
-    const chunk = fc.oneof({ weight: 6, arbitrary: fc.stringMatching(/^[a-z0-9]{1,6}$/) }, { weight: 1, arbitrary: special });
+    const special = fc.constantFrom(
+      '@',
+      ',',
+      ';',
+      ':',
+      '"',
+      '\\',
+      '<',
+      '>',
+      '(',
+      ')',
+      '[',
+      ']',
+      ' ',
+      '.',
+      'é',
+      '=?',
+      '?=',
+    );
+    const chunk = fc.oneof(
+      { weight: 6, arbitrary: fc.stringMatching(/^[a-z0-9]{1,6}$/) },
+      { weight: 1, arbitrary: special },
+    );
     const text = fc.array(chunk, { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
     const entry = fc.oneof(
       fc.tuple(text, text).map(([local, domain]) => `${local}@${domain}`),
@@ -162,16 +230,27 @@ describe('address tricks: envelope matches headers, or the input is refused', ()
     let delivered = 0;
     let serverRefused = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 3 }), fc.array(entry, { maxLength: 2 }), async (to, cc) => {
-        const message = new EmailMessage({ fromEmail: 'sender@example.com', to: to as string[], cc: cc as string[], body: 'x' });
-        const outcome = await sendAndCompare(smtp, message);
-        if (outcome === 'delivered') delivered++;
-        if (outcome === 'server-refused') serverRefused++;
-      }),
+      fc.asyncProperty(
+        fc.array(entry, { minLength: 1, maxLength: 3 }),
+        fc.array(entry, { maxLength: 2 }),
+        async (to, cc) => {
+          const message = new EmailMessage({
+            fromEmail: 'sender@example.com',
+            to: to as string[],
+            cc: cc as string[],
+            body: 'x',
+          });
+          const outcome = await sendAndCompare(smtp, message);
+          if (outcome === 'delivered') delivered++;
+          if (outcome === 'server-refused') serverRefused++;
+        },
+      ),
       fcParams(runs(300)),
     );
     // The generator must exercise delivery, not only refusals.
-    console.info(`address tricks: ${delivered} delivered, ${serverRefused} refused by the server, the rest refused by our checks`);
+    console.info(
+      `address tricks: ${delivered} delivered, ${serverRefused} refused by the server, the rest refused by our checks`,
+    );
     expect(delivered).toBeGreaterThan(0);
   }, 120_000);
 

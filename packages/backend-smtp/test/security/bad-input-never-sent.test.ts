@@ -4,7 +4,15 @@
  * and failSilently never hides it (it covers delivery failures, not bad input).
  */
 import { EmailBackend } from '@mail/backend-smtp';
-import { BadHeaderError, configure, type EmailMessage, InvalidAddressError, resetSettings, sendMail, sendMassMail } from '@mail/core';
+import {
+  BadHeaderError,
+  configure,
+  type EmailMessage,
+  InvalidAddressError,
+  resetSettings,
+  sendMail,
+  sendMassMail,
+} from '@mail/core';
 import { startSmtpServer } from '@mail/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedMessage } from './support.js';
@@ -13,9 +21,21 @@ afterEach(() => resetSettings());
 
 const HOSTILE: Array<[string, () => EmailMessage, typeof BadHeaderError | typeof InvalidAddressError]> = [
   ['subject with CRLF', () => fixedMessage({ subject: 'Hi\r\nBcc: evil@attacker.example' }), BadHeaderError],
-  ['bcc with LF (RCPT TO injection)', () => fixedMessage({ bcc: ['a@example.com>\nRCPT TO:<evil@attacker.example'] }), BadHeaderError],
-  ['from with U+2028', () => fixedMessage({ fromEmail: 'a@example.com\u2028Bcc: evil@attacker.example' }), BadHeaderError],
-  ['two addresses in one entry', () => fixedMessage({ to: ['a@example.com, evil@attacker.example'] }), InvalidAddressError],
+  [
+    'bcc with LF (RCPT TO injection)',
+    () => fixedMessage({ bcc: ['a@example.com>\nRCPT TO:<evil@attacker.example'] }),
+    BadHeaderError,
+  ],
+  [
+    'from with U+2028',
+    () => fixedMessage({ fromEmail: 'a@example.com\u2028Bcc: evil@attacker.example' }),
+    BadHeaderError,
+  ],
+  [
+    'two addresses in one entry',
+    () => fixedMessage({ to: ['a@example.com, evil@attacker.example'] }),
+    InvalidAddressError,
+  ],
 ];
 
 describe('bad input is refused before anything is sent, failSilently or not', () => {
@@ -36,7 +56,13 @@ describe('bad input is refused before anything is sent, failSilently or not', ()
     await using smtp = await startSmtpServer();
     configure({ emailBackend: 'smtp', emailHost: smtp.host, emailPort: smtp.port });
     await expect(
-      sendMail({ subject: 'x\nBcc: evil@attacker.example', message: 'm', fromEmail: 'a@example.com', recipientList: ['b@example.com'], failSilently: true }),
+      sendMail({
+        subject: 'x\nBcc: evil@attacker.example',
+        message: 'm',
+        fromEmail: 'a@example.com',
+        recipientList: ['b@example.com'],
+        failSilently: true,
+      }),
     ).rejects.toBeInstanceOf(BadHeaderError);
     await expect(
       sendMassMail(

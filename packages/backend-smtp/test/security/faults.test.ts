@@ -18,7 +18,9 @@ function backendFor(smtp: SmtpFixture, extra: Record<string, unknown> = {}) {
 }
 
 function batch(n: number) {
-  return Array.from({ length: n }, (_, i) => fixedMessage({ fromEmail: `sender${i}@example.com`, subject: `message ${i}` }));
+  return Array.from({ length: n }, (_, i) =>
+    fixedMessage({ fromEmail: `sender${i}@example.com`, subject: `message ${i}` }),
+  );
 }
 
 /** After a fault is cleared, the same backend delivers again. */
@@ -51,7 +53,9 @@ describe('SMTP faults: typed errors, right counts, the backend recovers', () => 
       }
 
       it('refused sender (550): permanent, nothing delivered', async () => {
-        await using smtp = await startSmtpServer({ faults: { rejectSender: { code: 550, address: 'sender1@example.com' } } });
+        await using smtp = await startSmtpServer({
+          faults: { rejectSender: { code: 550, address: 'sender1@example.com' } },
+        });
         await using backend = await setUp(smtp);
         const error = await rejectionOf(() => backend.sendMessages(batch(3)));
         expectSmtpError(error, { responseCode: 550, transient: false, sent: 1 });
@@ -75,9 +79,15 @@ describe('SMTP faults: typed errors, right counts, the backend recovers', () => 
       });
 
       it('every recipient refused: nothing delivered, the reply code is kept', async () => {
-        await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'a@example.com': 550, 'b@example.com': { code: 553, message: 'no such user' } } } });
+        await using smtp = await startSmtpServer({
+          faults: {
+            rejectRecipients: { 'a@example.com': 550, 'b@example.com': { code: 553, message: 'no such user' } },
+          },
+        });
         await using backend = await setUp(smtp);
-        const error = await rejectionOf(() => backend.sendMessages([fixedMessage({ to: ['a@example.com', 'b@example.com'] })]));
+        const error = await rejectionOf(() =>
+          backend.sendMessages([fixedMessage({ to: ['a@example.com', 'b@example.com'] })]),
+        );
         expectSmtpError(error, { transient: false, sent: 0 });
         expect([550, 553]).toContain((error as SmtpError).responseCode);
         expect(smtp.messages).toHaveLength(0);
@@ -85,7 +95,9 @@ describe('SMTP faults: typed errors, right counts, the backend recovers', () => 
       });
 
       it('421 in the middle of a session: transient, the count says what went before', async () => {
-        await using smtp = await startSmtpServer({ faults: { rejectSender: { code: 421, address: 'sender1@example.com' } } });
+        await using smtp = await startSmtpServer({
+          faults: { rejectSender: { code: 421, address: 'sender1@example.com' } },
+        });
         await using backend = await setUp(smtp);
         const error = await rejectionOf(() => backend.sendMessages(batch(3)));
         expectSmtpError(error, { responseCode: 421, transient: true, sent: 1 });
@@ -131,7 +143,9 @@ describe('SMTP faults: typed errors, right counts, the backend recovers', () => 
       });
 
       it('failSilently skips the failed message, counts only the delivered ones', async () => {
-        await using smtp = await startSmtpServer({ faults: { rejectSender: { code: 550, address: 'sender1@example.com' } } });
+        await using smtp = await startSmtpServer({
+          faults: { rejectSender: { code: 550, address: 'sender1@example.com' } },
+        });
         await using backend = await setUp(smtp, { failSilently: true });
         expect(await backend.sendMessages(batch(3))).toBe(2);
         expect(smtp.messages.map((m) => m.envelope.mailFrom)).toEqual(['sender0@example.com', 'sender2@example.com']);

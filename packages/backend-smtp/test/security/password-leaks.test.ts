@@ -48,7 +48,11 @@ const FORMS = secretForms(SECRET);
 
 /** Every string an error can show: message, stack, inspect (hidden fields, all causes), JSON. */
 function errorStrings(error: unknown): string[] {
-  const out = [String(error), inspect(error, { depth: Infinity, showHidden: true }), inspect(error, { depth: Infinity })];
+  const out = [
+    String(error),
+    inspect(error, { depth: Infinity, showHidden: true }),
+    inspect(error, { depth: Infinity }),
+  ];
   for (let e: unknown = error, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof Error) out.push(e.message, e.stack ?? '');
     try {
@@ -99,7 +103,9 @@ afterEach(() => {
 
 describe('no password in errors, inspect output or console output', () => {
   it('the form list itself finds a leak (guards the search)', () => {
-    expect(() => expectNoSecret([`AUTH PLAIN ${Buffer.from(`\0${USER}\0${SECRET}`).toString('base64')}`], 'probe')).toThrow(/leaked/);
+    expect(() =>
+      expectNoSecret([`AUTH PLAIN ${Buffer.from(`\0${USER}\0${SECRET}`).toString('base64')}`], 'probe'),
+    ).toThrow(/leaked/);
     expect(() => expectNoSecret([`xx ${Buffer.from(`ab${SECRET}cd`).toString('base64')}`], 'probe')).toThrow(/leaked/);
     expect(() => expectNoSecret([encodeURIComponent(SECRET)], 'probe')).toThrow(/leaked/);
   });
@@ -117,7 +123,14 @@ describe('no password in errors, inspect output or console output', () => {
     await using smtp = await startSmtpServer({ auth: { username: USER, password: RIGHT } });
     configure({ emailBackend: 'smtp', emailHost: smtp.host, emailPort: smtp.port });
     const error = await rejectionOf(() =>
-      sendMail({ subject: 's', message: 'm', fromEmail: 'a@example.com', recipientList: ['b@example.com'], authUser: USER, authPassword: SECRET }),
+      sendMail({
+        subject: 's',
+        message: 'm',
+        fromEmail: 'a@example.com',
+        recipientList: ['b@example.com'],
+        authUser: USER,
+        authPassword: SECRET,
+      }),
     );
     expectNoSecret(errorStrings(error), 'sendMail error');
   });
@@ -126,9 +139,18 @@ describe('no password in errors, inspect output or console output', () => {
     await using smtp = await startSmtpServer({ auth: { username: USER, password: RIGHT } });
     process.env.EMAIL_URL = `smtp://${USER}:${encodeURIComponent(SECRET)}@${smtp.host}:${smtp.port}`;
     expect(getSettings().emailHostPassword).toBe(SECRET); // the URL was read and decoded
-    const error = await rejectionOf(() => sendMail({ subject: 's', message: 'm', fromEmail: 'a@example.com', recipientList: ['b@example.com'] }));
+    const error = await rejectionOf(() =>
+      sendMail({ subject: 's', message: 'm', fromEmail: 'a@example.com', recipientList: ['b@example.com'] }),
+    );
     expectNoSecret(errorStrings(error), 'EMAIL_URL send error');
-    expectNoSecret([inspect(getSettings(), { depth: Infinity, showHidden: true }), JSON.stringify(getSettings()), String(getSettings())], 'getSettings()');
+    expectNoSecret(
+      [
+        inspect(getSettings(), { depth: Infinity, showHidden: true }),
+        JSON.stringify(getSettings()),
+        String(getSettings()),
+      ],
+      'getSettings()',
+    );
   });
 
   it('wrong password with failSilently prints nothing and returns 0', async () => {
@@ -141,12 +163,17 @@ describe('no password in errors, inspect output or console output', () => {
     const smtp = await startSmtpServer();
     const { host, port } = smtp.backendOptions();
     await smtp.close();
-    const error = await rejectionOf(() => new EmailBackend({ host, port, username: USER, password: SECRET, timeout: 1 }).sendMessages([fixedMessage()]));
+    const error = await rejectionOf(() =>
+      new EmailBackend({ host, port, username: USER, password: SECRET, timeout: 1 }).sendMessages([fixedMessage()]),
+    );
     expectNoSecret(errorStrings(error), 'refused connection error');
   });
 
   it('a server that times out after AUTH', async () => {
-    await using smtp = await startSmtpServer({ auth: { username: USER, password: SECRET }, faults: { hangAt: 'mail' } });
+    await using smtp = await startSmtpServer({
+      auth: { username: USER, password: SECRET },
+      faults: { hangAt: 'mail' },
+    });
     const backend = new EmailBackend({ ...smtp.backendOptions(), timeout: 0.5 });
     const error = await rejectionOf(() => backend.sendMessages([fixedMessage()]));
     expectNoSecret(errorStrings(error), 'timeout error');
@@ -165,8 +192,14 @@ describe('no password in errors, inspect output or console output', () => {
   });
 
   it('useTls refused by a server without STARTTLS, with a password set', async () => {
-    await using smtp = await startSmtpServer({ tls: 'starttls', hideStartTls: true, auth: { username: USER, password: SECRET } });
-    const error = await rejectionOf(() => new EmailBackend({ ...smtp.backendOptions(), useTls: true }).sendMessages([fixedMessage()]));
+    await using smtp = await startSmtpServer({
+      tls: 'starttls',
+      hideStartTls: true,
+      auth: { username: USER, password: SECRET },
+    });
+    const error = await rejectionOf(() =>
+      new EmailBackend({ ...smtp.backendOptions(), useTls: true }).sendMessages([fixedMessage()]),
+    );
     expectNoSecret(errorStrings(error), 'STARTTLS refusal');
   });
 
@@ -180,7 +213,12 @@ describe('no password in errors, inspect output or console output', () => {
   it('a backend holding a password: inspect, JSON and spread never show it (before and after open)', async () => {
     await using smtp = await startSmtpServer({ auth: { username: USER, password: SECRET } });
     const backend = new EmailBackend(smtp.backendOptions());
-    const views = () => [inspect(backend, { depth: Infinity, showHidden: true }), inspect(backend), JSON.stringify({ ...backend }), String(backend)];
+    const views = () => [
+      inspect(backend, { depth: Infinity, showHidden: true }),
+      inspect(backend),
+      JSON.stringify({ ...backend }),
+      String(backend),
+    ];
     expectNoSecret(views(), 'backend before open');
     await backend.open();
     expectNoSecret(views(), 'backend while open');
@@ -194,7 +232,14 @@ describe('no password in errors, inspect output or console output', () => {
   it('getSettings() never shows the password: configure(), the environment and emailUrl', () => {
     const views = () => {
       const s = getSettings();
-      return [inspect(s, { depth: Infinity, showHidden: true }), inspect(s), JSON.stringify(s), JSON.stringify({ ...s }), String(s), inspect({ ...s })];
+      return [
+        inspect(s, { depth: Infinity, showHidden: true }),
+        inspect(s),
+        JSON.stringify(s),
+        JSON.stringify({ ...s }),
+        String(s),
+        inspect({ ...s }),
+      ];
     };
     configure({ emailHostPassword: SECRET });
     expect(getSettings().emailHostPassword).toBe(SECRET);
@@ -264,17 +309,25 @@ describe('no password in errors, inspect output or console output', () => {
   });
 
   it('a mistyped password option in a mailer is refused without showing its value', async () => {
-    configure({ mailers: { default: { backend: 'smtp', options: { host: 'smtp.example.com', pasword: SECRET, pwd: SECRET } } } });
+    configure({
+      mailers: { default: { backend: 'smtp', options: { host: 'smtp.example.com', pasword: SECRET, pwd: SECRET } } },
+    });
     const error = await rejectionOf(() => mailers.get('default'));
     expect((error as Error).message).toMatch(/pasword|pwd/);
     expectNoSecret(errorStrings(error), 'mailer option typo error');
-    expectNoSecret([inspect(getSettings(), { depth: Infinity, showHidden: true }), JSON.stringify(getSettings())], 'getSettings() with a mailer typo');
+    expectNoSecret(
+      [inspect(getSettings(), { depth: Infinity, showHidden: true }), JSON.stringify(getSettings())],
+      'getSettings() with a mailer typo',
+    );
   });
 
   it('a mailer password is masked in getSettings() and absent from the backend inspect', async () => {
     await using smtp = await startSmtpServer({ auth: { username: USER, password: SECRET } });
     configure({ mailers: { default: { backend: 'smtp', options: smtp.backendOptions() } } });
-    expectNoSecret([inspect(getSettings(), { depth: Infinity, showHidden: true }), JSON.stringify(getSettings())], 'getSettings() with mailers');
+    expectNoSecret(
+      [inspect(getSettings(), { depth: Infinity, showHidden: true }), JSON.stringify(getSettings())],
+      'getSettings() with mailers',
+    );
     const backend = await mailers.get('default');
     expectNoSecret([inspect(backend, { depth: Infinity, showHidden: true })], 'mailer backend inspect');
     expect(await backend.sendMessages([fixedMessage()])).toBe(1);

@@ -19,7 +19,8 @@ import { describe, expect, it } from 'vitest';
 import { fcParams, runs } from '../../../core/test/security/support/fc-params.js';
 import { fixedMessage, toLf } from './support.js';
 
-const SMUGGLED = 'MAIL FROM:<evil@attacker.example>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\nSubject: smuggled\r\n\r\nsmuggled body';
+const SMUGGLED =
+  'MAIL FROM:<evil@attacker.example>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\nSubject: smuggled\r\n\r\nsmuggled body';
 
 const BODIES: Record<string, string> = {
   'LF dot LF': `first\n.\n${SMUGGLED}\n.\n`,
@@ -92,7 +93,10 @@ describe('SMTP smuggling against a real smtp-server', () => {
       asBytes: async () => Buffer.from(raw),
       asString: async () => raw,
       // Cut into pieces so that line ends and dots straddle chunk edges.
-      stream: () => Readable.from([raw.slice(0, 25), raw.slice(25, 26), raw.slice(26, 90), raw.slice(90)].map((s) => Buffer.from(s))),
+      stream: () =>
+        Readable.from(
+          [raw.slice(0, 25), raw.slice(25, 26), raw.slice(26, 90), raw.slice(90)].map((s) => Buffer.from(s)),
+        ),
       ...(inMemory ? { isInMemory: true } : {}),
     });
     class ThirdParty extends EmailMessage {

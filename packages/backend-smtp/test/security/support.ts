@@ -4,7 +4,9 @@ import { EmailMessage } from '@mail/core';
  * A message whose bytes do not change between builds (fixed Date and Message-ID), so what the
  * server received can be compared byte for byte with `message().asBytes()`.
  */
-export function fixedMessage(fields: { body?: string; subject?: string; fromEmail?: string; to?: string[]; cc?: string[]; bcc?: string[] } = {}) {
+export function fixedMessage(
+  fields: { body?: string; subject?: string; fromEmail?: string; to?: string[]; cc?: string[]; bcc?: string[] } = {},
+) {
   return new EmailMessage({
     subject: fields.subject ?? 'Security test',
     body: fields.body ?? 'Hello',

@@ -50,7 +50,11 @@ describe('TLS downgrade and certificate checks', () => {
     await using smtp = await startSmtpServer({ tls: 'starttls' });
     const options = smtp.backendOptions();
     const error = await rejectionOf(() =>
-      new EmailBackend({ ...options, timeout: 2, tlsOptions: { ...options.tlsOptions, servername: 'mail.other.example' } }).sendMessages([fixedMessage()]),
+      new EmailBackend({
+        ...options,
+        timeout: 2,
+        tlsOptions: { ...options.tlsOptions, servername: 'mail.other.example' },
+      }).sendMessages([fixedMessage()]),
     );
     expect(error).toBeInstanceOf(SendError);
     expect(smtp.messages).toHaveLength(0);
@@ -69,14 +73,18 @@ describe('TLS downgrade and certificate checks', () => {
     expect(await new EmailBackend(smtp.backendOptions()).sendMessages([fixedMessage()])).toBe(1);
     expect(smtp.messages[0]!.secure).toBe(true);
     const { tlsOptions: _trusted, ...untrusted } = smtp.backendOptions();
-    const error = await rejectionOf(() => new EmailBackend({ ...untrusted, timeout: 2 }).sendMessages([fixedMessage()]));
+    const error = await rejectionOf(() =>
+      new EmailBackend({ ...untrusted, timeout: 2 }).sendMessages([fixedMessage()]),
+    );
     expect(error).toBeInstanceOf(SendError);
     expect(smtp.messages).toHaveLength(1);
   });
 
   it('useSsl against a plaintext server is an error, never a silent fallback to plaintext', async () => {
     await using smtp = await startSmtpServer({ auth: AUTH });
-    const error = await rejectionOf(() => new EmailBackend({ ...smtp.backendOptions(), useSsl: true, timeout: 1 }).sendMessages([fixedMessage()]));
+    const error = await rejectionOf(() =>
+      new EmailBackend({ ...smtp.backendOptions(), useSsl: true, timeout: 1 }).sendMessages([fixedMessage()]),
+    );
     expect(error).toBeInstanceOf(SendError);
     expect(smtp.events.filter((e) => e.type === 'auth' || e.type === 'mail')).toEqual([]);
     expect(smtp.messages).toHaveLength(0);

@@ -20,10 +20,16 @@ export function envelopeOf(message: EmailMessage): Envelope {
   const fromEmail = message.fromEmail ?? getSettings().defaultFromEmail;
   const from = bareAddresses(fromEmail, 'fromEmail', true);
   if (from.length !== 1) {
-    throw new InvalidAddressError(`Invalid fromEmail ${JSON.stringify(fromEmail)}: the sender must be exactly one address.`);
+    throw new InvalidAddressError(
+      `Invalid fromEmail ${JSON.stringify(fromEmail)}: the sender must be exactly one address.`,
+    );
   }
   const to: string[] = [];
-  for (const [field, list] of [['to', message.to], ['cc', message.cc], ['bcc', message.bcc]] as const) {
+  for (const [field, list] of [
+    ['to', message.to],
+    ['cc', message.cc],
+    ['bcc', message.bcc],
+  ] as const) {
     if (!list) continue;
     for (const item of list) if (item) to.push(...bareAddresses(item, field));
   }

@@ -48,32 +48,47 @@ function splitAddress(address: string): [local: string, domain: string | null] {
 function validAddress(address: string, input: string, field: string): string {
   // Octets, not characters: UTF-8 (RFC 6531) takes up to 4 a character.
   if (Buffer.byteLength(address) > MAX_ADDRESS) {
-    throw new InvalidAddressError(`Invalid address in ${field}: longer than ${MAX_ADDRESS} octets (RFC 5321 §4.5.3.1).`);
+    throw new InvalidAddressError(
+      `Invalid address in ${field}: longer than ${MAX_ADDRESS} octets (RFC 5321 §4.5.3.1).`,
+    );
   }
   const [local, domain] = splitAddress(address);
   if (!local || !LOCAL_PART.test(local)) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the part before '@' is empty or malformed.`);
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: the part before '@' is empty or malformed.`,
+    );
   }
   if (Buffer.byteLength(local) > MAX_LOCAL) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the part before '@' is longer than ${MAX_LOCAL} octets (RFC 5321 §4.5.3.1.1).`);
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: the part before '@' is longer than ${MAX_LOCAL} octets (RFC 5321 §4.5.3.1.1).`,
+    );
   }
   // An address without a domain ('django') is kept, as Django keeps it: a local MTA may deliver it.
   if (domain === null) return local;
   if (!domain || !DOMAIN.test(domain)) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the domain after '@' is empty or malformed.`);
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: the domain after '@' is empty or malformed.`,
+    );
   }
   let ascii: string;
   try {
     ascii = toASCII(domain);
   } catch (error) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: the domain is not a valid IDNA name.`, { cause: error });
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: the domain is not a valid IDNA name.`,
+      { cause: error },
+    );
   }
   if (!ascii.startsWith('[') && ascii.split('.').some((label) => label.length > MAX_LABEL || label.length === 0)) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: a domain label is empty or longer than ${MAX_LABEL} octets.`);
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: a domain label is empty or longer than ${MAX_LABEL} octets.`,
+    );
   }
   const result = `${local}@${ascii}`;
   if (Buffer.byteLength(result) > MAX_ADDRESS) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: longer than ${MAX_ADDRESS} octets once the domain is in IDNA form.`);
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: longer than ${MAX_ADDRESS} octets once the domain is in IDNA form.`,
+    );
   }
   return result;
 }
@@ -123,7 +138,9 @@ export function parseAddress(input: AddressInput, field: string, mailboxOnly = f
     checkHeaderValue(field, name); // INJECTION GUARD: display name
     const bare = parseAddress(address, field);
     if ('group' in bare || bare.name) {
-      throw new InvalidAddressError(`Invalid address ${JSON.stringify(address)} in ${field}: expected a bare address in the pair.`);
+      throw new InvalidAddressError(
+        `Invalid address ${JSON.stringify(address)} in ${field}: expected a bare address in the pair.`,
+      );
     }
     return { name, address: bare.address };
   }
@@ -155,18 +172,26 @@ export function parseAddress(input: AddressInput, field: string, mailboxOnly = f
   if (entry.group && !input.trimEnd().endsWith(';')) {
     const lt = input.lastIndexOf('<');
     if (entry.group.length !== 1 || lt === -1 || entry.group[0].group) {
-      throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: a ':' outside quotes starts a group; quote the display name ("Name: x" <a@example.com>) or pass [name, address].`);
+      throw new InvalidAddressError(
+        `Invalid address ${JSON.stringify(input)} in ${field}: a ':' outside quotes starts a group; quote the display name ("Name: x" <a@example.com>) or pass [name, address].`,
+      );
     }
-    const name = input.slice(0, lt).trim().replace(/^"(.*)"$/, '$1');
+    const name = input
+      .slice(0, lt)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     return toMailbox(name, entry.group[0].address, input, field);
   }
   if (entry.group && mailboxOnly) {
-    throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: a group is not allowed here, only one mailbox.`);
+    throw new InvalidAddressError(
+      `Invalid address ${JSON.stringify(input)} in ${field}: a group is not allowed here, only one mailbox.`,
+    );
   }
   if (entry.group) {
     const group: Mailbox[] = [];
     for (const member of entry.group) {
-      if (member.group) throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: nested groups.`);
+      if (member.group)
+        throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: nested groups.`);
       group.push(toMailbox(member.name, member.address, input, field));
     }
     return { name: entry.name, group };
@@ -177,7 +202,8 @@ export function parseAddress(input: AddressInput, field: string, mailboxOnly = f
 function toMailbox(name: string, address: string, input: string, field: string): Mailbox {
   if (!address) {
     // addressparser reads a lone word ('django') as a name; it is an address without a domain.
-    if (name && !/[\s<>]/.test(name) && !input.includes('<')) return { name: '', address: validAddress(name, input, field) };
+    if (name && !/[\s<>]/.test(name) && !input.includes('<'))
+      return { name: '', address: validAddress(name, input, field) };
     throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: no address found.`);
   }
   return { name, address: validAddress(address, input, field) };
@@ -280,7 +306,12 @@ export function splitAddressHeader(value: string, field: string): string[] {
   const out: string[] = [];
   for (const entry of addressparser(value)) {
     if (entry.group) {
-      out.push(`${quoteGroupName(entry.name)}: ${entry.group.map((m) => ('address' in m && m.address ? mailboxText(m.name, m.address) : '')).filter(Boolean).join(', ')};`);
+      out.push(
+        `${quoteGroupName(entry.name)}: ${entry.group
+          .map((m) => ('address' in m && m.address ? mailboxText(m.name, m.address) : ''))
+          .filter(Boolean)
+          .join(', ')};`,
+      );
     } else {
       out.push(mailboxText(entry.name, entry.address || ''));
     }

@@ -146,7 +146,8 @@ export abstract class BaseEmailBackend {
         await this.#exclusive(() => this.close());
       } catch (error) {
         // A delivery error matters more than the close error that may follow it.
-        if (!failure && !this.failSilently) failure = { error: toSendError(error, 'Could not close the connection', sent, undefined) };
+        if (!failure && !this.failSilently)
+          failure = { error: toSendError(error, 'Could not close the connection', sent, undefined) };
       }
     }
     if (failure) throw failure.error;
@@ -216,7 +217,16 @@ class Outcome implements DeliveryOutcome {
 }
 
 /** Network failures that a later retry may get past. */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEOUT',
+]);
 
 function isTransient(error: unknown): boolean {
   const e = error as { transient?: unknown; code?: unknown; responseCode?: unknown } | null;
@@ -234,5 +244,10 @@ function toSendError(error: unknown, context: string, sent: number, index: numbe
     if (!error.message.startsWith(context)) error.message = `${context}: ${error.message}`;
     return error;
   }
-  return new SendError(`${context}: ${reason}`, { cause: error, sent, transient: isTransient(error), messageIndex: index });
+  return new SendError(`${context}: ${reason}`, {
+    cause: error,
+    sent,
+    transient: isTransient(error),
+    messageIndex: index,
+  });
 }

@@ -3,13 +3,21 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BackendImportError } from '../errors.js';
 import type { BaseEmailBackend } from './base-email-backend.js';
-import { findPackageDir, probe, resolvePackageFile, SubpathNotExported, splitPackageSpecifier } from './resolve-package.js';
+import {
+  findPackageDir,
+  probe,
+  resolvePackageFile,
+  SubpathNotExported,
+  splitPackageSpecifier,
+} from './resolve-package.js';
 
 /**
  * A backend class: constructed with its options. A class from another copy of @mail/core
  * qualifies (it is recognised by shape, not identity).
  */
-export type BackendClass<B extends BaseEmailBackend = BaseEmailBackend> = (new (options?: any) => B) & {
+export type BackendClass<B extends BaseEmailBackend = BaseEmailBackend> = (new (
+  options?: any,
+) => B) & {
   /** The constructor options the backend accepts (see BaseEmailBackend.optionNames). */
   readonly optionNames?: readonly string[];
 };
@@ -47,7 +55,9 @@ export async function loadBackend(spec: string | BackendClass): Promise<BackendC
     );
   }
   if (typeof spec !== 'string' || spec.trim() === '') {
-    throw new TypeError(`A backend is an alias ('smtp', 'console', …), a module specifier or a class; got ${spec === '' ? 'an empty string' : typeof spec}.`);
+    throw new TypeError(
+      `A backend is an alias ('smtp', 'console', …), a module specifier or a class; got ${spec === '' ? 'an empty string' : typeof spec}.`,
+    );
   }
   const original = spec.trim();
   const hash = /^(.+?)#([A-Za-z_$][\w$]*)$/.exec(original);
@@ -64,7 +74,10 @@ async function importBackendModule(target: string, original: string): Promise<Re
     try {
       file = fileURLToPath(target);
     } catch (error) {
-      throw new BackendImportError(`Email backend "${original}" is not a usable file: URL (${(error as Error).message}).`, { cause: error });
+      throw new BackendImportError(
+        `Email backend "${original}" is not a usable file: URL (${(error as Error).message}).`,
+        { cause: error },
+      );
     }
     return importFile(mustExist(file, original), original);
   }
@@ -89,9 +102,14 @@ async function importBackendModule(target: string, original: string): Promise<Re
       file = resolvePackageFile(packageDir, subpath);
     } catch (error) {
       if (error instanceof SubpathNotExported) {
-        throw new BackendImportError(`Email backend "${original}" cannot be loaded: ${error.message}.`, { cause: error });
+        throw new BackendImportError(`Email backend "${original}" cannot be loaded: ${error.message}.`, {
+          cause: error,
+        });
       }
-      throw new BackendImportError(`Email backend "${original}" cannot be loaded: ${packageDir}/package.json is unreadable.`, { cause: error });
+      throw new BackendImportError(
+        `Email backend "${original}" cannot be loaded: ${packageDir}/package.json is unreadable.`,
+        { cause: error },
+      );
     }
     return importFile(file, original);
   }
@@ -135,7 +153,12 @@ async function importOrExplain(
   original: string,
   missing: { name: string; searched: string[] } | null,
 ): Promise<Record<string, unknown>>;
-async function importOrExplain(target: string, original: string, missing: null, nullIfMissing: true): Promise<Record<string, unknown> | null>;
+async function importOrExplain(
+  target: string,
+  original: string,
+  missing: null,
+  nullIfMissing: true,
+): Promise<Record<string, unknown> | null>;
 async function importOrExplain(
   target: string,
   original: string,
@@ -147,7 +170,10 @@ async function importOrExplain(
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const message = String((error as Error)?.message);
-    const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Failed to load url/.test(message);
+    const notFound =
+      code === 'ERR_MODULE_NOT_FOUND' ||
+      code === 'MODULE_NOT_FOUND' ||
+      /Cannot find (package|module)|Failed to load url/.test(message);
     if (nullIfMissing && notFound && message.includes(splitPackageSpecifier(target).name)) return null;
     if (missing && notFound && message.includes(missing.name)) {
       throw new BackendImportError(
@@ -158,9 +184,12 @@ async function importOrExplain(
       );
     }
     const where = target.startsWith('file:') ? ` (${fileURLToPath(target)})` : '';
-    throw new BackendImportError(`Email backend "${original}"${where} failed to import: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-    });
+    throw new BackendImportError(
+      `Email backend "${original}"${where} failed to import: ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -170,7 +199,8 @@ export function installCommand(name: string): string {
   const cwd = process.cwd();
   if (agent.startsWith('pnpm') || existsSync(path.join(cwd, 'pnpm-lock.yaml'))) return `pnpm add ${name}`;
   if (agent.startsWith('yarn') || existsSync(path.join(cwd, 'yarn.lock'))) return `yarn add ${name}`;
-  if (agent.startsWith('bun') || existsSync(path.join(cwd, 'bun.lockb')) || existsSync(path.join(cwd, 'bun.lock'))) return `bun add ${name}`;
+  if (agent.startsWith('bun') || existsSync(path.join(cwd, 'bun.lockb')) || existsSync(path.join(cwd, 'bun.lock')))
+    return `bun add ${name}`;
   return `npm install ${name}`;
 }
 
@@ -186,7 +216,9 @@ function pickClass(mod: Record<string, unknown>, exportName: string | undefined,
 
   const names = Object.keys(mod).filter((k) => k !== '__esModule');
   const listing = names.length ? names.map((n) => `${n} (${describe(mod[n])})`).join(', ') : 'nothing';
-  const wanted = exportName ? `an export named "${exportName}" that is a backend class` : 'an "EmailBackend" export or a default export that is a backend class';
+  const wanted = exportName
+    ? `an export named "${exportName}" that is a backend class`
+    : 'an "EmailBackend" export or a default export that is a backend class';
   throw new BackendImportError(
     `Email backend "${original}" has no backend class: expected ${wanted} (a class with sendMessages, open and close, e.g. extending BaseEmailBackend). It exports: ${listing}.`,
   );

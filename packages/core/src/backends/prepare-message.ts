@@ -8,7 +8,9 @@ import type { PreparedMessage } from './types.js';
  */
 export function prepareMessage(message: EmailMessage, index: number): PreparedMessage {
   if (message === null || typeof message !== 'object' || typeof (message as EmailMessage).message !== 'function') {
-    throw new TypeError(`sendMessages() takes EmailMessage objects; item ${index} is ${message === null ? 'null' : typeof message}.`);
+    throw new TypeError(
+      `sendMessages() takes EmailMessage objects; item ${index} is ${message === null ? 'null' : typeof message}.`,
+    );
   }
   const mime = message.message();
   return { message, index, mime, envelope: envelopeOf(message) };

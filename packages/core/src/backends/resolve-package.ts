@@ -43,7 +43,8 @@ export function resolvePackageFile(packageDir: string, subpath: string): string 
   };
   if (manifest.exports !== undefined && manifest.exports !== null) {
     const target = resolveExports(manifest.exports, subpath);
-    if (target === null) throw new SubpathNotExported(`"${subpath}" is not exported by ${path.join(packageDir, 'package.json')}`);
+    if (target === null)
+      throw new SubpathNotExported(`"${subpath}" is not exported by ${path.join(packageDir, 'package.json')}`);
     return path.join(packageDir, target);
   }
   const base = subpath === '.' ? (manifest.main ?? 'index.js') : subpath;
@@ -63,7 +64,9 @@ export function probe(file: string): string | null {
 
 function resolveExports(exportsField: unknown, subpath: string): string | null {
   const map =
-    typeof exportsField === 'string' || Array.isArray(exportsField) || !Object.keys(exportsField as object).some((k) => k.startsWith('.'))
+    typeof exportsField === 'string' ||
+    Array.isArray(exportsField) ||
+    !Object.keys(exportsField as object).some((k) => k.startsWith('.'))
       ? { '.': exportsField }
       : (exportsField as Record<string, unknown>);
   if (Object.hasOwn(map, subpath)) return resolveTarget(map[subpath], '');
@@ -75,7 +78,8 @@ function resolveExports(exportsField: unknown, subpath: string): string | null {
     const prefix = key.slice(0, star);
     const suffix = key.slice(star + 1);
     if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length) {
-      if (!best || prefix.length > best.key.indexOf('*')) best = { key, star: subpath.slice(prefix.length, subpath.length - suffix.length) };
+      if (!best || prefix.length > best.key.indexOf('*'))
+        best = { key, star: subpath.slice(prefix.length, subpath.length - suffix.length) };
     }
   }
   return best ? resolveTarget(map[best.key], best.star) : null;

@@ -51,7 +51,8 @@ function hasLongRun(value: string, limit: number): boolean {
 export function encodeUnstructured(value: string): string {
   // RFC 2047 §6.2: a reader decodes anything shaped like an encoded word, even when the user
   // typed it, so text with `=?` is encoded whole: it reads back as typed, never as a decoded CRLF.
-  if (hasLongRun(value, LONGEST_RUN) || value.indexOf('=?') !== -1) return encodeWord(value, wordEncodingFor(value), WORD_CHUNK);
+  if (hasLongRun(value, LONGEST_RUN) || value.indexOf('=?') !== -1)
+    return encodeWord(value, wordEncodingFor(value), WORD_CHUNK);
   if (!NEEDS_ENCODING.test(value)) return value;
   return encodeWords(value, wordEncodingFor(value), WORD_CHUNK);
 }

@@ -71,12 +71,18 @@ function addressList(value: unknown, field: string): string[] {
 /** Turn one `attachments` item into what `attachments` holds. */
 function normalizeAttachment(item: AttachmentInput): AttachmentItem {
   if (Array.isArray(item)) {
-    const [filename, content, mimetype] = item as readonly [string | null, AttachmentContent, string | null | undefined];
-    if (content === undefined || content === null) throw new TypeError('An attachment needs content: [filename, content, mimetype?].');
+    const [filename, content, mimetype] = item as readonly [
+      string | null,
+      AttachmentContent,
+      string | null | undefined,
+    ];
+    if (content === undefined || content === null)
+      throw new TypeError('An attachment needs content: [filename, content, mimetype?].');
     return { filename: filename ?? null, content, mimetype: mimetype ?? null };
   }
   if (item instanceof EmailMessage || isMimePart(item)) {
-    if (isMimePart(item) && (item.content === undefined || item.content === null)) throw new TypeError('A MimePart needs content.');
+    if (isMimePart(item) && (item.content === undefined || item.content === null))
+      throw new TypeError('A MimePart needs content.');
     return item;
   }
   if (item !== null && typeof item === 'object' && 'content' in item && 'filename' in item) return item as Attachment;
@@ -147,7 +153,11 @@ export class EmailMessage {
   /** Every recipient: To, Cc and Bcc, empty entries dropped. */
   recipients(): string[] {
     const out: string[] = [];
-    for (const [field, list] of [['to', this.to], ['cc', this.cc], ['bcc', this.bcc]] as const) {
+    for (const [field, list] of [
+      ['to', this.to],
+      ['cc', this.cc],
+      ['bcc', this.bcc],
+    ] as const) {
       for (const address of addressList(list, field)) if (address) out.push(address);
     }
     return out;
@@ -176,15 +186,20 @@ export class EmailMessage {
   attach(filename: string | null, content: AttachmentContent, mimetype?: string | null): void;
   attach(first: string | null | MimePart | EmailMessage, content?: AttachmentContent, mimetype?: string | null): void {
     if (first instanceof EmailMessage || isMimePart(first)) {
-      if (content !== undefined) throw new TypeError('attach(part) takes the part alone; use attach(filename, content, mimetype) for content.');
+      if (content !== undefined)
+        throw new TypeError('attach(part) takes the part alone; use attach(filename, content, mimetype) for content.');
       this.attachments.push(normalizeAttachment(first));
       return;
     }
     if (first !== null && typeof first === 'object') {
-      throw new TypeError('attach() takes a MimePart (with contentType and content), an EmailMessage, or (filename, content, mimetype).');
+      throw new TypeError(
+        'attach() takes a MimePart (with contentType and content), an EmailMessage, or (filename, content, mimetype).',
+      );
     }
-    if (content === undefined || content === null) throw new TypeError('attach(filename, content, mimetype?) needs content.');
-    if (first !== null && first !== undefined && typeof first !== 'string') throw new TypeError('attach(): the filename must be a string or null.');
+    if (content === undefined || content === null)
+      throw new TypeError('attach(filename, content, mimetype?) needs content.');
+    if (first !== null && first !== undefined && typeof first !== 'string')
+      throw new TypeError('attach(): the filename must be a string or null.');
     this.attachments.push({ filename: first ?? null, content, mimetype: mimetype ?? null });
   }
 
@@ -203,10 +218,17 @@ export class EmailMessage {
       if (error instanceof TypeError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      throw new ConfigurationError(`attachFile(): cannot attach ${path}: ${reason}. Check the path (relative paths start at ${process.cwd()}).`, { cause: error });
+      throw new ConfigurationError(
+        `attachFile(): cannot attach ${path}: ${reason}. Check the path (relative paths start at ${process.cwd()}).`,
+        { cause: error },
+      );
     }
     const filename = basename(path);
-    this.attachments.push({ filename, content: new AttachedFile(path, size), mimetype: mimetype ?? guessMimetype(filename) });
+    this.attachments.push({
+      filename,
+      content: new AttachedFile(path, size),
+      mimetype: mimetype ?? guessMimetype(filename),
+    });
   }
 
   /** True when the body contains `text` (on EmailMultiAlternatives, every text/* alternative too). */

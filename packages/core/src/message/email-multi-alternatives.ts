@@ -12,8 +12,14 @@ function normalizeAlternative(item: AlternativeInput): Alternative {
   let mimetype: unknown;
   if (Array.isArray(item)) [content, mimetype] = item;
   else if (item !== null && typeof item === 'object') ({ content, mimetype } = item as Alternative);
-  if (typeof mimetype !== 'string' || !mimetype) throw new TypeError('An alternative is a [content, mimetype] pair, e.g. [html, "text/html"]: the mimetype is missing.');
-  if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new TypeError(`An alternative's content must be a string or bytes, got ${content === null ? 'null' : typeof content}.`);
+  if (typeof mimetype !== 'string' || !mimetype)
+    throw new TypeError(
+      'An alternative is a [content, mimetype] pair, e.g. [html, "text/html"]: the mimetype is missing.',
+    );
+  if (typeof content !== 'string' && !(content instanceof Uint8Array))
+    throw new TypeError(
+      `An alternative's content must be a string or bytes, got ${content === null ? 'null' : typeof content}.`,
+    );
   return { content, mimetype };
 }
 

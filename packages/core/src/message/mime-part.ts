@@ -73,5 +73,10 @@ export type AlternativeInput = readonly [content: string | Buffer | Uint8Array, 
 
 /** True for a {@link MimePart} (it has `contentType`), as opposed to an {@link Attachment}. */
 export function isMimePart(value: unknown): value is MimePart {
-  return value !== null && typeof value === 'object' && typeof (value as MimePart).contentType === 'string' && 'content' in value;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as MimePart).contentType === 'string' &&
+    'content' in value
+  );
 }

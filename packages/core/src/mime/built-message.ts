@@ -37,7 +37,9 @@ async function* lazyBytes(chunk: LazyChunk): AsyncGenerator<Buffer> {
   } else {
     source = chunk.readable as Readable;
     if (consumed.has(source)) {
-      throw new TypeError('A MimePart whose content is a readable stream can be sent only once; give a Buffer or a file path to send it again.');
+      throw new TypeError(
+        'A MimePart whose content is a readable stream can be sent only once; give a Buffer or a file path to send it again.',
+      );
     }
     consumed.add(source);
   }

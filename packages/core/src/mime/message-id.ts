@@ -20,7 +20,10 @@ export function messageIdDomain(): string {
     } catch {
       name = '';
     }
-    name = name.replace(/[^A-Za-z0-9.-]/g, '-').replace(/^[.-]+|[.-]+$/g, '').replace(/\.{2,}/g, '.');
+    name = name
+      .replace(/[^A-Za-z0-9.-]/g, '-')
+      .replace(/^[.-]+|[.-]+$/g, '')
+      .replace(/\.{2,}/g, '.');
     domain = name || 'localhost';
   }
   return domain;

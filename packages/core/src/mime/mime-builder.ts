@@ -5,7 +5,14 @@ import { formatAddress, formatAddressList, splitAddressHeader } from '../address
 import { BadHeaderError, ConfigurationError } from '../errors.js';
 import { checkHeaderName, checkHeaderValue } from '../headers/check-header.js';
 import { encodeUnstructured, foldHeader, wordEncodingFor } from '../headers/encode-header.js';
-import { type Alternative, AttachedFile, type Attachment, type AttachmentItem, isMimePart, type MimePart } from '../message/mime-part.js';
+import {
+  type Alternative,
+  AttachedFile,
+  type Attachment,
+  type AttachmentItem,
+  isMimePart,
+  type MimePart,
+} from '../message/mime-part.js';
 import { getSettings } from '../settings.js';
 import { BuiltMessage, type Chunk, type RawHeader } from './built-message.js';
 import { base64Lines, bufferEncodingOf, encodeTextBody, toCrlf, wrapBase64 } from './encode-body.js';
@@ -96,11 +103,17 @@ function checkMimetype(mimetype: string, what: string): Mimetype {
   checkHeaderValue(`${what} mimetype`, mimetype); // INJECTION GUARD: the parameters are in this string too
   if (MIMETYPE.test(mimetype) && mimetype.length <= 255) return { type: mimetype.toLowerCase() };
   const head = typeof mimetype === 'string' ? MIMETYPE_HEAD.exec(mimetype) : null;
-  if (!head) throw new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: expected 'type/subtype', optionally followed by '; key=value'.`);
+  if (!head)
+    throw new TypeError(
+      `Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: expected 'type/subtype', optionally followed by '; key=value'.`,
+    );
   const type = head[1].toLowerCase();
   // RFC 6838 §4.2: type and subtype are at most 127 characters each; a header line at most 998.
   if (type.length > 255) throw new TypeError(`Invalid mimetype for ${what}: 'type/subtype' is at most 255 characters.`);
-  const bad = (detail: string) => new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: bad parameter: ${detail} (RFC 2045: '; key=value', the value a token or a "quoted string").`);
+  const bad = (detail: string) =>
+    new TypeError(
+      `Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: bad parameter: ${detail} (RFC 2045: '; key=value', the value a token or a "quoted string").`,
+    );
   const result: Mimetype = { type, params: [] };
   const seen = new Set<string>();
   const n = mimetype.length;
@@ -115,11 +128,17 @@ function checkMimetype(mimetype: string, what: string): Mimetype {
     const keyStart = i;
     while (i < n && isNameChar(mimetype[i])) i++;
     const key = mimetype.slice(keyStart, i).toLowerCase();
-    if (!key) throw bad(mimetype[i] === ';' ? 'an empty parameter' : `expected a parameter name at ${JSON.stringify(mimetype.slice(i))}`);
+    if (!key)
+      throw bad(
+        mimetype[i] === ';'
+          ? 'an empty parameter'
+          : `expected a parameter name at ${JSON.stringify(mimetype.slice(i))}`,
+      );
     if (key.length > 127) throw bad('a parameter name over 127 characters');
     while (isBlank(mimetype[i])) i++;
     if (i === n) throw bad(`parameter ${key} has no '=value'`);
-    if (mimetype[i] !== '=') throw bad(`invalid character ${JSON.stringify(mimetype[i])} in or after parameter name ${key}`);
+    if (mimetype[i] !== '=')
+      throw bad(`invalid character ${JSON.stringify(mimetype[i])} in or after parameter name ${key}`);
     i++;
     while (isBlank(mimetype[i])) i++;
     let value = '';
@@ -136,9 +155,17 @@ function checkMimetype(mimetype: string, what: string): Mimetype {
       const valueStart = i;
       while (i < n && isTokenChar(mimetype[i])) i++;
       value = mimetype.slice(valueStart, i);
-      if (!value) throw bad(i === n || mimetype[i] === ';' ? `parameter ${key} has no value` : `the value of parameter ${key} must be a token or a "quoted string", not ${JSON.stringify(mimetype.slice(i))}`);
+      if (!value)
+        throw bad(
+          i === n || mimetype[i] === ';'
+            ? `parameter ${key} has no value`
+            : `the value of parameter ${key} must be a token or a "quoted string", not ${JSON.stringify(mimetype.slice(i))}`,
+        );
     }
-    if (key === 'boundary') throw new TypeError(`Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: the boundary is the builder's, a 'boundary' parameter cannot be set.`);
+    if (key === 'boundary')
+      throw new TypeError(
+        `Invalid mimetype ${JSON.stringify(mimetype)} for ${what}: the boundary is the builder's, a 'boundary' parameter cannot be set.`,
+      );
     if (seen.has(key)) throw bad(`parameter ${key} is given twice`);
     seen.add(key);
     if (key === 'charset') {
@@ -148,7 +175,9 @@ function checkMimetype(mimetype: string, what: string): Mimetype {
     }
     if (key === 'name') result.hasName = true;
     // A short token as is; otherwise quoted, or RFC 2231 continuations when long (no line over 998 octets).
-    (result.params as string[]).push(...(value.length < 75 && TOKEN.test(value) ? [`${key}=${value}`] : param(key, value)));
+    (result.params as string[]).push(
+      ...(value.length < 75 && TOKEN.test(value) ? [`${key}=${value}`] : param(key, value)),
+    );
   }
   if (!result.params?.length) result.params = undefined;
   return result;
@@ -161,19 +190,23 @@ function checkMimetype(mimetype: string, what: string): Mimetype {
  */
 function param(key: string, value: string): string[] {
   // `=?` goes the RFC 2231 way too: several clients decode encoded words in quoted parameters.
-  if (/^[\x20-\x7e]*$/.test(value) && value.length < 75 && !value.includes('=?')) return [`${key}="${value.replace(/[\\"]/g, '\\$&')}"`];
+  if (/^[\x20-\x7e]*$/.test(value) && value.length < 75 && !value.includes('=?'))
+    return [`${key}="${value.replace(/[\\"]/g, '\\$&')}"`];
   const parts = buildHeaderParam(key, value, 50);
   // RFC 2231 §4: one segment needs no continuation number; `filename*=` is understood more widely.
   if (parts.length === 1 && parts[0].key.endsWith('*0*')) return [`${key}*=${parts[0].value}`];
   // Segments without `*` are plain text: a quoted string when they hold specials (RFC 2045 §5.1).
   return parts.map((p) =>
-    p.key.endsWith('*') || !/[\s"\\;:/=(),<>@[\]?]|^[-']|'$/.test(p.value) ? `${p.key}=${p.value}` : `${p.key}="${p.value.replace(/[\\"]/g, '\\$&')}"`,
+    p.key.endsWith('*') || !/[\s"\\;:/=(),<>@[\]?]|^[-']|'$/.test(p.value)
+      ? `${p.key}=${p.value}`
+      : `${p.key}="${p.value.replace(/[\\"]/g, '\\$&')}"`,
   );
 }
 
 /** The `name=` Content-Type parameter for old clients that ignore RFC 2231: encoded words in quotes. */
 function legacyName(filename: string): string[] {
-  if (/^[\x20-\x7e]*$/.test(filename) && filename.length < 75 && !filename.includes('=?')) return param('name', filename);
+  if (/^[\x20-\x7e]*$/.test(filename) && filename.length < 75 && !filename.includes('=?'))
+    return param('name', filename);
   return encodeWord(filename, wordEncodingFor(filename), 52)
     .split(' ')
     .map((word, i, all) => `${i === 0 ? 'name="' : ''}${word}${i === all.length - 1 ? '"' : ''}`);
@@ -225,7 +258,12 @@ function toBuffer(content: Buffer | Uint8Array): Buffer {
 }
 
 function isEmailMessage(value: unknown): value is BuildSource {
-  return value !== null && typeof value === 'object' && typeof (value as BuildSource).message === 'function' && 'contentSubtype' in value;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as BuildSource).message === 'function' &&
+    'contentSubtype' in value
+  );
 }
 
 /** An attached message's bytes, embedded as is (RFC 2046 §5.2.1: never base64). */
@@ -233,9 +271,11 @@ function rfc822Leaf(content: unknown): Leaf {
   let body: Chunk[];
   if (isEmailMessage(content)) {
     const built = content.message();
-    if (!(built instanceof BuiltMessage)) throw new TypeError('A message/rfc822 attachment must be an EmailMessage of @mail/core.');
+    if (!(built instanceof BuiltMessage))
+      throw new TypeError('A message/rfc822 attachment must be an EmailMessage of @mail/core.');
     body = [...built.chunks];
-    if (!built.ascii) return { multi: false, contentType: 'message/rfc822', transferEncoding: '8bit', extra: [], body, eightBit: true };
+    if (!built.ascii)
+      return { multi: false, contentType: 'message/rfc822', transferEncoding: '8bit', extra: [], body, eightBit: true };
   } else if (typeof content === 'string') {
     body = [toCrlf(content)];
   } else if (content instanceof Uint8Array) {
@@ -244,7 +284,14 @@ function rfc822Leaf(content: unknown): Leaf {
     throw new TypeError('A message/rfc822 attachment takes an EmailMessage, a string or bytes.');
   }
   const eightBit = body.some((c) => (typeof c === 'string' && /[^\x00-\x7f]/.test(c)) || Buffer.isBuffer(c));
-  return { multi: false, contentType: 'message/rfc822', transferEncoding: eightBit ? '8bit' : '7bit', extra: [], body, eightBit };
+  return {
+    multi: false,
+    contentType: 'message/rfc822',
+    transferEncoding: eightBit ? '8bit' : '7bit',
+    extra: [],
+    body,
+    eightBit,
+  };
 }
 
 /**
@@ -269,27 +316,48 @@ function contentLeaf(content: unknown, mt: Mimetype, charset: string): Leaf {
       contentType: isText ? `${type}; charset="${mt.charset ?? 'utf-8'}"` : type,
       transferEncoding: 'base64',
       extra: [],
-      body: [content instanceof AttachedFile ? { kind: 'file', path: content.path } : { kind: 'readable', readable: content }],
+      body: [
+        content instanceof AttachedFile
+          ? { kind: 'file', path: content.path }
+          : { kind: 'readable', readable: content },
+      ],
       params,
     };
   }
-  if (isEmailMessage(content)) throw new TypeError(`An EmailMessage can only be attached as message/rfc822, not ${type}.`);
+  if (isEmailMessage(content))
+    throw new TypeError(`An EmailMessage can only be attached as message/rfc822, not ${type}.`);
   if (isText) {
     if (typeof content === 'string') return textLeaf(content, type, stringCharset(mt, charset), params);
     if (content instanceof Uint8Array) {
       const bytes = toBuffer(content);
       if (mt.charset !== undefined && bufferEncodingOf(mt.charset) !== 'utf8') {
         // Bytes in the charset the user named: sent as they are.
-        return { multi: false, contentType: `${type}; charset="${mt.charset}"`, transferEncoding: 'base64', extra: [], body: [base64Lines(bytes)], params };
+        return {
+          multi: false,
+          contentType: `${type}; charset="${mt.charset}"`,
+          transferEncoding: 'base64',
+          extra: [],
+          body: [base64Lines(bytes)],
+          params,
+        };
       }
       if (isUtf8(bytes)) return textLeaf(bytes.toString('utf8'), type, mt.charset ?? charset, params);
-      return { multi: false, contentType: 'application/octet-stream', transferEncoding: 'base64', extra: [], body: [base64Lines(bytes)] };
+      return {
+        multi: false,
+        contentType: 'application/octet-stream',
+        transferEncoding: 'base64',
+        extra: [],
+        body: [base64Lines(bytes)],
+      };
     }
   }
   let lines: string;
   if (typeof content === 'string') lines = wrapBase64(Buffer.from(content, stringEncoding(content, mt)));
   else if (content instanceof Uint8Array) lines = base64Lines(content);
-  else throw new TypeError(`Attachment content must be a string, bytes, a readable stream or an EmailMessage; got ${content === null ? 'null' : typeof content}.`);
+  else
+    throw new TypeError(
+      `Attachment content must be a string, bytes, a readable stream or an EmailMessage; got ${content === null ? 'null' : typeof content}.`,
+    );
   return { multi: false, contentType: type, transferEncoding: 'base64', extra: [], body: [lines], params };
 }
 
@@ -298,7 +366,9 @@ function stringEncoding(content: string, mt: Mimetype): BufferEncoding {
   if (mt.charset === undefined) return 'utf8';
   const encoding = bufferEncodingOf(stringCharset(mt, 'utf-8'));
   if ((encoding === 'ascii' && NON_ASCII.test(content)) || (encoding === 'latin1' && /[^\x00-\xff]/.test(content))) {
-    throw new TypeError(`A ${mt.type} part given as text has characters that charset "${mt.charset}" cannot hold: use charset=utf-8 or give bytes.`);
+    throw new TypeError(
+      `A ${mt.type} part given as text has characters that charset "${mt.charset}" cannot hold: use charset=utf-8 or give bytes.`,
+    );
   }
   return encoding as BufferEncoding;
 }
@@ -327,7 +397,8 @@ function attachmentPart(item: AttachmentItem, charset: string): { part: Leaf; ci
   if (isMimePart(item)) return mimePartLeaf(item, charset);
   if (isEmailMessage(item)) return { part: rfc822Leaf(item), cid: null };
   const { filename, content, mimetype } = item as Attachment;
-  if (filename !== null && filename !== undefined && typeof filename !== 'string') throw new TypeError('An attachment filename must be a string or null.');
+  if (filename !== null && filename !== undefined && typeof filename !== 'string')
+    throw new TypeError('An attachment filename must be a string or null.');
   let type: Mimetype;
   if (mimetype) type = checkMimetype(mimetype, `attachment ${JSON.stringify(filename)}`);
   else if (isEmailMessage(content)) type = { type: 'message/rfc822' };
@@ -342,14 +413,16 @@ function mimePartLeaf(part: MimePart, charset: string): { part: Leaf; cid: strin
   if (part.content === undefined || part.content === null) throw new TypeError('A MimePart needs content.');
   const type = checkMimetype(part.contentType, 'a MimePart');
   const disposition = part.disposition ?? 'attachment';
-  if (disposition !== 'attachment' && disposition !== 'inline') throw new TypeError(`A MimePart's disposition is 'attachment' or 'inline', not ${JSON.stringify(disposition)}.`);
+  if (disposition !== 'attachment' && disposition !== 'inline')
+    throw new TypeError(`A MimePart's disposition is 'attachment' or 'inline', not ${JSON.stringify(disposition)}.`);
   const leaf = contentLeaf(part.content, type, charset);
   addDisposition(leaf, disposition, part.filename, type.hasName);
   let cid: string | null = null;
   if (part.contentId) {
     checkHeaderValue('Content-ID', part.contentId); // INJECTION GUARD
     cid = part.contentId.startsWith('<') ? part.contentId : `<${part.contentId}>`;
-    if (!/^<[\x21-\x7e]+>$/.test(cid)) throw new TypeError(`Invalid contentId ${JSON.stringify(part.contentId)}: printable ASCII without spaces.`);
+    if (!/^<[\x21-\x7e]+>$/.test(cid))
+      throw new TypeError(`Invalid contentId ${JSON.stringify(part.contentId)}: printable ASCII without spaces.`);
     leaf.extra.push(`Content-ID: ${cid}`);
   }
   partHeaders(leaf, part.headers);
@@ -364,7 +437,8 @@ function multipart(subtype: string, parts: Part[], extraParams = ''): Multi {
 /** Content headers of a part, wire form, each ending in CRLF. */
 function contentHeaderLines(part: Part, out: Chunk[]): void {
   if (!part.multi && (part.nameParam || part.params)) {
-    const params = part.params && part.nameParam ? [...part.params, ...part.nameParam] : (part.params ?? part.nameParam ?? []);
+    const params =
+      part.params && part.nameParam ? [...part.params, ...part.nameParam] : (part.params ?? part.nameParam ?? []);
     out.push(withParams(`Content-Type: ${part.contentType}`, params), CRLF);
   } else out.push(foldHeader('Content-Type', part.contentType), CRLF);
   if (!part.multi) {
@@ -419,7 +493,9 @@ export function buildMessage(source: BuildSource): BuiltMessage {
   for (const field of ['to', 'cc', 'bcc', 'replyTo'] as const) {
     const list = source[field];
     if (typeof list === 'string' || (list != null && !Array.isArray(list))) {
-      throw new TypeError(`"${field}" must be a list of addresses, not ${typeof list === 'string' ? 'a string' : typeof list}: use [${JSON.stringify(list)}].`);
+      throw new TypeError(
+        `"${field}" must be a list of addresses, not ${typeof list === 'string' ? 'a string' : typeof list}: use [${JSON.stringify(list)}].`,
+      );
     }
   }
 
@@ -448,7 +524,11 @@ export function buildMessage(source: BuildSource): BuiltMessage {
   const related = relate(root, inline, (leaf) => leaf.contentType.startsWith('text/html;'));
   root = related.root;
   if (!related.placed) attachments.push(...inline);
-  if (attachments.length) root = multipart(checkSubtype(source.mixedSubtype || 'mixed'), hasBody || root.multi ? [root, ...attachments] : attachments);
+  if (attachments.length)
+    root = multipart(
+      checkSubtype(source.mixedSubtype || 'mixed'),
+      hasBody || root.multi ? [root, ...attachments] : attachments,
+    );
 
   // Message headers: the order Django writes them in.
   const raw: RawHeader[] = [];
@@ -482,7 +562,10 @@ export function buildMessage(source: BuildSource): BuiltMessage {
     checkHeaderName(name); // INJECTION GUARD
     checkHeaderValue(name, value); // INJECTION GUARD
     const lower = name.toLowerCase();
-    if (lower === 'bcc') throw new BadHeaderError('A Bcc header would show the blind copies to every recipient: use the bcc list instead of headers.Bcc.');
+    if (lower === 'bcc')
+      throw new BadHeaderError(
+        'A Bcc header would show the blind copies to every recipient: use the bcc list instead of headers.Bcc.',
+      );
     const encoded = ADDRESS_HEADERS.has(lower)
       ? formatAddressList(splitAddressHeader(value, name), name, MAILBOX_HEADERS.has(lower))
       : encodeUnstructured(value);
@@ -497,7 +580,9 @@ export function buildMessage(source: BuildSource): BuiltMessage {
 
   if (root.multi && userNames.has('content-type')) {
     // Its boundary is the builder's: a user Content-Type would make the parts unreadable.
-    throw new TypeError('headers["Content-Type"] cannot be set on a multipart message; use mixedSubtype or alternativeSubtype.');
+    throw new TypeError(
+      'headers["Content-Type"] cannot be set on a multipart message; use mixedSubtype or alternativeSubtype.',
+    );
   }
   const out: Chunk[] = [];
   const contentType = root.contentType;
@@ -510,7 +595,12 @@ export function buildMessage(source: BuildSource): BuiltMessage {
   for (let i = 2; i < head.length; i++) {
     const line = head[i];
     // A user Content-Transfer-Encoding replaces ours (written with the user headers), never doubles it.
-    if (typeof line === 'string' && line.startsWith('Content-Transfer-Encoding:') && overridden('content-transfer-encoding')) continue;
+    if (
+      typeof line === 'string' &&
+      line.startsWith('Content-Transfer-Encoding:') &&
+      overridden('content-transfer-encoding')
+    )
+      continue;
     out.push(line);
   }
   const state = { ascii: true };
@@ -539,7 +629,9 @@ const CHARSET = /^[A-Za-z0-9!#$%&'+^_`{}~-]+$/;
 function checkCharset(charset: string): string {
   checkHeaderValue('encoding (charset)', String(charset)); // INJECTION GUARD
   if (typeof charset !== 'string' || !CHARSET.test(charset)) {
-    throw new ConfigurationError(`Invalid charset ${JSON.stringify(charset)} in the encoding property or the defaultCharset setting: expected a name such as 'utf-8'.`);
+    throw new ConfigurationError(
+      `Invalid charset ${JSON.stringify(charset)} in the encoding property or the defaultCharset setting: expected a name such as 'utf-8'.`,
+    );
   }
   return charset;
 }

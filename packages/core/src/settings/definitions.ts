@@ -47,7 +47,16 @@ export type SettingsInput = { -readonly [K in keyof Settings]?: Settings[K] | un
 export type SettingName = keyof Settings;
 
 /** How a setting is read from the environment and checked. */
-export type SettingKind = 'string' | 'nullableString' | 'port' | 'timeout' | 'boolean' | 'backend' | 'url' | 'addresses' | 'mailers';
+export type SettingKind =
+  | 'string'
+  | 'nullableString'
+  | 'port'
+  | 'timeout'
+  | 'boolean'
+  | 'backend'
+  | 'url'
+  | 'addresses'
+  | 'mailers';
 
 export interface SettingDefinition {
   readonly env: string | null;

@@ -49,12 +49,18 @@ const SMTP_PARAMS = ['tls', 'ssl', 'timeout'] as const;
  */
 export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
   const fail = (why: string, cause?: unknown) =>
-    new ConfigurationError(`${source} (${maskUrl(url)}) ${why}`, cause === undefined ? {} : { cause: stripInput(cause) });
+    new ConfigurationError(
+      `${source} (${maskUrl(url)}) ${why}`,
+      cause === undefined ? {} : { cause: stripInput(cause) },
+    );
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw fail('is not a valid URL. Expected e.g. smtp://user:password@smtp.example.com:587?tls=true, console:, file:///var/mail.', error);
+    throw fail(
+      'is not a valid URL. Expected e.g. smtp://user:password@smtp.example.com:587?tls=true, console:, file:///var/mail.',
+      error,
+    );
   }
   const scheme = parsed.protocol.slice(0, -1).toLowerCase();
   const params = [...parsed.searchParams.keys()];

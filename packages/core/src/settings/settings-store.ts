@@ -10,7 +10,9 @@ type Layer = Partial<Record<SettingName, unknown>>;
 /** What `configure()` was given, merged. Module state: one per copy of @mail/core. */
 let configured: Layer = {};
 
-const ENV_NAMES = new Map(SETTING_NAMES.flatMap((n) => (DEFINITIONS[n].env ? [[DEFINITIONS[n].env!, n] as const] : [])));
+const ENV_NAMES = new Map(
+  SETTING_NAMES.flatMap((n) => (DEFINITIONS[n].env ? [[DEFINITIONS[n].env!, n] as const] : [])),
+);
 
 /**
  * Set settings for this process. Merges into what was configured before; a key given as
@@ -87,7 +89,16 @@ function sameValues(a: (string | undefined)[], b: (string | undefined)[]): boole
 
 /** Settings an email URL may set: reading one of them needs the whole resolution. */
 const URL_COVERED: ReadonlySet<SettingName> = new Set([
-  'emailBackend', 'emailHost', 'emailPort', 'emailHostUser', 'emailHostPassword', 'emailUseTls', 'emailUseSsl', 'emailTimeout', 'emailFilePath', 'emailUrl',
+  'emailBackend',
+  'emailHost',
+  'emailPort',
+  'emailHostUser',
+  'emailHostPassword',
+  'emailUseTls',
+  'emailUseSsl',
+  'emailTimeout',
+  'emailFilePath',
+  'emailUrl',
 ]);
 
 /**
@@ -155,7 +166,12 @@ function masked(values: Layer): Record<string, unknown> {
       Object.entries(mailers).map(([alias, entry]) => [
         alias,
         entry.options
-          ? { ...entry, options: Object.fromEntries(Object.entries(entry.options).map(([k, v]) => [k, SHOWN_OPTIONS.has(k) ? v : MASK])) }
+          ? {
+              ...entry,
+              options: Object.fromEntries(
+                Object.entries(entry.options).map(([k, v]) => [k, SHOWN_OPTIONS.has(k) ? v : MASK]),
+              ),
+            }
           : entry,
       ]),
     );

@@ -12,12 +12,22 @@ const MAILER_KEYS = ['backend', 'options'];
  * `tlsOptions` may hold a private key), so logging `getSettings().mailers` shows no secret.
  */
 export const SHOWN_MAILER_OPTIONS: ReadonlySet<string> = new Set([
-  'host', 'port', 'username', 'useTls', 'useSsl', 'timeout', 'sslCertfile', 'sslKeyfile', 'filePath', 'failSilently',
+  'host',
+  'port',
+  'username',
+  'useTls',
+  'useSsl',
+  'timeout',
+  'sslCertfile',
+  'sslKeyfile',
+  'filePath',
+  'failSilently',
 ]);
 
 /** `options` itself (values readable as given), with a masked view for inspect and JSON. */
 function maskedWhenShown(options: Record<string, unknown>): Record<string, unknown> {
-  const view = () => Object.fromEntries(Object.entries(options).map(([k, v]) => [k, SHOWN_MAILER_OPTIONS.has(k) ? v : '********']));
+  const view = () =>
+    Object.fromEntries(Object.entries(options).map(([k, v]) => [k, SHOWN_MAILER_OPTIONS.has(k) ? v : '********']));
   Object.defineProperty(options, 'toJSON', { value: view, enumerable: false });
   Object.defineProperty(options, inspect.custom, {
     value: (_depth: number, inspectOptions: object) => inspect(view(), inspectOptions),
@@ -70,7 +80,11 @@ export function validateSetting(name: SettingName, value: unknown): unknown {
     case 'backend':
       if (typeof value === 'function') return value;
       if (typeof value !== 'string' || value.trim() === '') {
-        throw wrong(name, value, "a backend alias ('smtp', 'console', 'file', 'locmem', 'dummy'), a module specifier or a class");
+        throw wrong(
+          name,
+          value,
+          "a backend alias ('smtp', 'console', 'file', 'locmem', 'dummy'), a module specifier or a class",
+        );
       }
       return value;
     case 'url':
@@ -99,7 +113,9 @@ function validateAddresses(name: SettingName, value: unknown): readonly AddressE
       );
     }
   });
-  return Object.freeze(value.map((entry) => (Array.isArray(entry) ? Object.freeze([...entry]) : entry))) as readonly AddressEntry[];
+  return Object.freeze(
+    value.map((entry) => (Array.isArray(entry) ? Object.freeze([...entry]) : entry)),
+  ) as readonly AddressEntry[];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -111,7 +127,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function validateMailers(value: unknown): Readonly<Record<string, MailerConfig>> | null {
   if (value === null) return null;
   if (!isPlainObject(value)) {
-    throw wrong('mailers', value, "null or an object of named mailers, e.g. { default: { backend: 'smtp', options: { host } } }");
+    throw wrong(
+      'mailers',
+      value,
+      "null or an object of named mailers, e.g. { default: { backend: 'smtp', options: { host } } }",
+    );
   }
   const aliases = Object.keys(value);
   if (!aliases.includes('default')) {
@@ -134,7 +154,11 @@ function validateMailers(value: unknown): Readonly<Record<string, MailerConfig>>
       }
     }
     const { backend, options } = entry;
-    if (backend !== undefined && typeof backend !== 'function' && (typeof backend !== 'string' || backend.trim() === '')) {
+    if (
+      backend !== undefined &&
+      typeof backend !== 'function' &&
+      (typeof backend !== 'string' || backend.trim() === '')
+    ) {
       throw new ConfigurationError(
         `Mailer "${alias}" has backend ${show('mailers', backend)}; expected an alias ('smtp', 'console', …), a module specifier or a class.`,
       );

@@ -15,7 +15,10 @@ describe('envelopeOf', () => {
       cc: ['cc@example.com'],
       bcc: ['Hidden <bcc@example.com>'],
     });
-    expect(envelopeOf(message)).toEqual({ from: 'from@example.com', to: ['to@example.com', 'cc@example.com', 'bcc@example.com'] });
+    expect(envelopeOf(message)).toEqual({
+      from: 'from@example.com',
+      to: ['to@example.com', 'cc@example.com', 'bcc@example.com'],
+    });
   });
 
   it('uses IDNA domains', () => {
@@ -24,7 +27,11 @@ describe('envelopeOf', () => {
   });
 
   it('is not changed by header overrides', () => {
-    const message = new EmailMessage({ fromEmail: 'from@example.com', to: ['real@example.com'], headers: { To: 'shown@example.com', From: 'other@example.com' } });
+    const message = new EmailMessage({
+      fromEmail: 'from@example.com',
+      to: ['real@example.com'],
+      headers: { To: 'shown@example.com', From: 'other@example.com' },
+    });
     expect(envelopeOf(message)).toEqual({ from: 'from@example.com', to: ['real@example.com'] });
   });
 
@@ -50,7 +57,10 @@ describe('envelopeOf', () => {
   });
 
   it('refuses malformed addresses with a clear InvalidAddressError', () => {
-    const message = new EmailMessage({ fromEmail: 'from@example.com', to: ['ok@example.com', 'a@x.example, b@y.example'] });
+    const message = new EmailMessage({
+      fromEmail: 'from@example.com',
+      to: ['ok@example.com', 'a@x.example, b@y.example'],
+    });
     expect(() => envelopeOf(message)).toThrow(InvalidAddressError);
     expect(() => envelopeOf(message)).toThrow(/Give each address as its own list item/);
     const noLocal = new EmailMessage({ fromEmail: '@example.com', to: ['a@example.com'] });

@@ -5,12 +5,21 @@ import { BadHeaderError, InvalidAddressError } from '../../src/errors.js';
 describe('parseAddress', () => {
   it('parses a bare address and a named one', () => {
     expect(parseAddress('a@example.com', 'to')).toEqual({ name: '', address: 'a@example.com' });
-    expect(parseAddress('Jane Doe <jane@example.com>', 'to')).toEqual({ name: 'Jane Doe', address: 'jane@example.com' });
-    expect(parseAddress('"Doe, Jane" <jane@example.com>', 'to')).toEqual({ name: 'Doe, Jane', address: 'jane@example.com' });
+    expect(parseAddress('Jane Doe <jane@example.com>', 'to')).toEqual({
+      name: 'Jane Doe',
+      address: 'jane@example.com',
+    });
+    expect(parseAddress('"Doe, Jane" <jane@example.com>', 'to')).toEqual({
+      name: 'Doe, Jane',
+      address: 'jane@example.com',
+    });
   });
 
   it('takes [name, address] pairs, as admins are given', () => {
-    expect(parseAddress(['Admin Person', 'admin@example.com'], 'admins')).toEqual({ name: 'Admin Person', address: 'admin@example.com' });
+    expect(parseAddress(['Admin Person', 'admin@example.com'], 'admins')).toEqual({
+      name: 'Admin Person',
+      address: 'admin@example.com',
+    });
   });
 
   it('turns a non-ASCII domain into IDNA A-labels', () => {
@@ -32,8 +41,13 @@ describe('parseAddress', () => {
   });
 
   it('reads "Name: x <addr>" without a closing ";" as a display name, not a group', () => {
-    expect(parseAddress('Support: Team <noreply@example.com>', 'from')).toEqual({ name: 'Support: Team', address: 'noreply@example.com' });
-    expect(formatAddress('Support: Team <noreply@example.com>', 'from', true)).toBe('"Support: Team" <noreply@example.com>');
+    expect(parseAddress('Support: Team <noreply@example.com>', 'from')).toEqual({
+      name: 'Support: Team',
+      address: 'noreply@example.com',
+    });
+    expect(formatAddress('Support: Team <noreply@example.com>', 'from', true)).toBe(
+      '"Support: Team" <noreply@example.com>',
+    );
     expect(() => parseAddress('Support: a@x.example, b@y.example', 'to')).toThrow(InvalidAddressError);
   });
 
@@ -64,10 +78,16 @@ describe('parseAddress', () => {
   });
 
   it('refuses a second <address> hidden in the display name', () => {
-    for (const input of ['a, b <evil@attacker.example> <victim@victim.example>', '<evil@attacker.example> <victim@victim.example>']) {
+    for (const input of [
+      'a, b <evil@attacker.example> <victim@victim.example>',
+      '<evil@attacker.example> <victim@victim.example>',
+    ]) {
       expect(() => parseAddress(input, 'to')).toThrow(InvalidAddressError);
     }
-    expect(parseAddress('"a <evil@attacker.example>" <victim@victim.example>', 'to')).toEqual({ name: 'a <evil@attacker.example>', address: 'victim@victim.example' });
+    expect(parseAddress('"a <evil@attacker.example>" <victim@victim.example>', 'to')).toEqual({
+      name: 'a <evil@attacker.example>',
+      address: 'victim@victim.example',
+    });
     expect(parseAddress('Jane (a <comment>) <jane@example.com>', 'to')).toMatchObject({ address: 'jane@example.com' });
   });
 

@@ -4,9 +4,9 @@ import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
 import type { PreparedMessage } from '../../src/backends/types.js';
 import { getConnection } from '../../src/connection.js';
 import { ConfigurationError } from '../../src/errors.js';
+import { mailers } from '../../src/mailers.js';
 import { EmailMessage } from '../../src/message/email-message.js';
 import { configure, getSettings } from '../../src/settings.js';
-import { mailers } from '../../src/mailers.js';
 import { mailAdmins, mailManagers, sendMail, sendMassMail } from '../../src/wrappers.js';
 import { captureBackend, RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
@@ -39,7 +39,9 @@ describe('using together with connection is a TypeError even when there is nothi
     configure({ mailers: { default: { backend: RecordingBackend } } });
     const connection = new RecordingBackend();
     await expect(send({ subject: 's', message: 'm', using: 'default', connection })).rejects.toThrow(TypeError);
-    await expect(send({ subject: 's', message: 'm', using: 'default', connection })).rejects.toThrow(/"using" cannot be combined with connection/);
+    await expect(send({ subject: 's', message: 'm', using: 'default', connection })).rejects.toThrow(
+      /"using" cannot be combined with connection/,
+    );
   });
 
   it('EmailMessage.send() without recipients', async () => {
@@ -58,7 +60,12 @@ describe('a mailer password never shows when the mailers setting is logged', () 
   it('is masked by util.inspect and JSON.stringify of getSettings().mailers and of a spread of the settings', async () => {
     configure({ mailers: { default: { backend: RecordingBackend, options: { log: [], secretish: 'mailer-pa55' } } } });
     const { mailers: configured } = getSettings();
-    for (const shown of [inspect(configured, { depth: 10 }), JSON.stringify(configured), inspect({ ...getSettings() }, { depth: 10 }), JSON.stringify({ ...getSettings() })]) {
+    for (const shown of [
+      inspect(configured, { depth: 10 }),
+      JSON.stringify(configured),
+      inspect({ ...getSettings() }, { depth: 10 }),
+      JSON.stringify({ ...getSettings() }),
+    ]) {
       expect(shown).not.toContain('mailer-pa55');
     }
     // The value itself is unchanged and reaches the backend.

@@ -22,7 +22,16 @@ describe('sendMessages: counting, opening and closing', () => {
   it('delivers a batch in order, counts it, opens once and closes what it opened', async () => {
     const backend = new RecordingBackend();
     expect(await backend.sendMessages([msg('a'), msg('b'), msg('c')])).toBe(3);
-    expect(backend.log).toEqual(['open', 'start a', 'deliver a', 'start b', 'deliver b', 'start c', 'deliver c', 'close']);
+    expect(backend.log).toEqual([
+      'open',
+      'start a',
+      'deliver a',
+      'start b',
+      'deliver b',
+      'start c',
+      'deliver c',
+      'close',
+    ]);
     expect(backend.connected).toBe(false);
   });
 
@@ -78,7 +87,9 @@ describe('sendMessages: counting, opening and closing', () => {
 
   it('a backend implementing neither deliverOne nor deliver says so', async () => {
     class Empty extends BaseEmailBackend {}
-    await expect(new Empty().sendMessages([msg('a')])).rejects.toThrow(/Empty must implement deliverOne\(\) or deliver\(\)/);
+    await expect(new Empty().sendMessages([msg('a')])).rejects.toThrow(
+      /Empty must implement deliverOne\(\) or deliver\(\)/,
+    );
   });
 });
 
@@ -92,7 +103,9 @@ describe('every message is checked before any is sent', () => {
 
   it('failSilently never hides bad input', async () => {
     const backend = new RecordingBackend({ failSilently: true });
-    await expect(backend.sendMessages([msg('fine'), msg('x', { to: ['not an address@@'] })])).rejects.toBeInstanceOf(InvalidAddressError);
+    await expect(backend.sendMessages([msg('fine'), msg('x', { to: ['not an address@@'] })])).rejects.toBeInstanceOf(
+      InvalidAddressError,
+    );
     expect(backend.log).toEqual([]);
     // Nor a guard a backend trips itself while delivering.
     const guarded = new RecordingBackend({ failSilently: true, failOn: () => new BadHeaderError('found late') });
@@ -108,14 +121,19 @@ describe('failures', () => {
     const error = (await rejection(backend.sendMessages([msg('a'), msg('b'), msg('c')]))) as SendError;
     expect(error).toBeInstanceOf(SendError);
     expect(error.code).toBe('MAIL_SEND_FAILED');
-    expect(error.message).toMatch(/^Message 2 of 3 \(to to@example\.com\) failed; 1 delivered before it: mailbox unavailable/);
+    expect(error.message).toMatch(
+      /^Message 2 of 3 \(to to@example\.com\) failed; 1 delivered before it: mailbox unavailable/,
+    );
     expect([error.sent, error.messageIndex, error.transient]).toEqual([1, 1, false]);
     expect(error.cause).toBe(cause);
     expect(backend.log).toEqual(['open', 'start a', 'deliver a', 'start b', 'close']);
   });
 
   it('with failSilently skip the failed message, go on, and count only what was delivered', async () => {
-    const backend = new RecordingBackend({ failSilently: true, failOn: (s: string) => (s === 'b' ? new Error('nope') : undefined) });
+    const backend = new RecordingBackend({
+      failSilently: true,
+      failOn: (s: string) => (s === 'b' ? new Error('nope') : undefined),
+    });
     expect(await backend.sendMessages([msg('a'), msg('b'), msg('c')])).toBe(2);
     expect(backend.log).toEqual(['open', 'start a', 'deliver a', 'start b', 'start c', 'deliver c', 'close']);
   });
@@ -147,7 +165,9 @@ describe('failures', () => {
 
   it('of close() after delivery report the count, unless failSilently; a delivery error wins over a close error', async () => {
     const closeError = new Error('QUIT failed');
-    const error = (await rejection(new RecordingBackend({ closeError }).sendMessages([msg('a'), msg('b')]))) as SendError;
+    const error = (await rejection(
+      new RecordingBackend({ closeError }).sendMessages([msg('a'), msg('b')]),
+    )) as SendError;
     expect(error).toBeInstanceOf(SendError);
     expect([error.sent, error.cause]).toEqual([2, closeError]);
     expect(await new RecordingBackend({ closeError, failSilently: true }).sendMessages([msg('a')])).toBe(1);
@@ -170,9 +190,16 @@ describe('concurrent batches', () => {
     expect(await Promise.all([first, second, third])).toEqual([2, 2, 1]);
     expect(backend.log).toEqual([
       'open',
-      'start a1', 'deliver a1', 'start a2', 'deliver a2',
-      'start b1', 'deliver b1', 'start b2', 'deliver b2',
-      'start c1', 'deliver c1',
+      'start a1',
+      'deliver a1',
+      'start a2',
+      'deliver a2',
+      'start b1',
+      'deliver b1',
+      'start b2',
+      'deliver b2',
+      'start c1',
+      'deliver c1',
       'close',
     ]);
     expect(backend.opens).toBe(1);
@@ -193,7 +220,10 @@ describe('concurrent batches', () => {
 
   it('a failing batch does not break the queue for the next one', async () => {
     const backend = new RecordingBackend({ failOn: (s: string) => (s === 'bad' ? new Error('boom') : undefined) });
-    const [failed, ok] = await Promise.allSettled([backend.sendMessages([msg('bad')]), backend.sendMessages([msg('good')])]);
+    const [failed, ok] = await Promise.allSettled([
+      backend.sendMessages([msg('bad')]),
+      backend.sendMessages([msg('good')]),
+    ]);
     expect(failed.status).toBe('rejected');
     expect(ok).toEqual({ status: 'fulfilled', value: 1 });
     expect(backend.log).toEqual(['open', 'start bad', 'start good', 'deliver good', 'close']);
@@ -230,7 +260,11 @@ describe('deliver(): a whole batch at once', () => {
         prepared = m;
       }
     }
-    const message = msg('env', { fromEmail: 'Me <me@example.com>', to: ['A <a@example.com>'], bcc: ['hidden@example.com'] });
+    const message = msg('env', {
+      fromEmail: 'Me <me@example.com>',
+      to: ['A <a@example.com>'],
+      bcc: ['hidden@example.com'],
+    });
     await new Capture().sendMessages([message]);
     expect(prepared!.message).toBe(message);
     expect(prepared!.envelope).toEqual({ from: 'me@example.com', to: ['a@example.com', 'hidden@example.com'] });
@@ -241,12 +275,16 @@ describe('deliver(): a whole batch at once', () => {
 describe('constructor options', () => {
   it('refuses an option the class does not declare, naming it and suggesting the closest', () => {
     expect(() => new RecordingBackend({ failon: () => undefined })).toThrow(ConfigurationError);
-    expect(() => new RecordingBackend({ failon: () => undefined })).toThrow(/Unknown option "failon" for RecordingBackend\. Did you mean "failOn"\?/);
+    expect(() => new RecordingBackend({ failon: () => undefined })).toThrow(
+      /Unknown option "failon" for RecordingBackend\. Did you mean "failOn"\?/,
+    );
     expect(() => new RecordingBackend({ failSilently: true, log: [] })).not.toThrow();
   });
 
   it('names the mailer alias in that error when built for one', () => {
-    expect(() => new RecordingBackend({ hots: 'x', [MAILER_ALIAS]: 'bulk' } as never)).toThrow(/for mailer "bulk" \(RecordingBackend\)/);
+    expect(() => new RecordingBackend({ hots: 'x', [MAILER_ALIAS]: 'bulk' } as never)).toThrow(
+      /for mailer "bulk" \(RecordingBackend\)/,
+    );
   });
 
   it('checks nothing for a class that declares no optionNames', () => {

@@ -41,7 +41,9 @@ describe('a second copy of @mail/core (the built CJS bundle)', () => {
     expect(await backend.sendMessages([msg('one'), msg('two')])).toBe(2);
     expect(delivered).toEqual(['one', 'two']);
     // Its option check is the copy's own, with the same rules.
-    await expect(getConnection(FromCjsCopy, { prefx: 'x' })).rejects.toThrow(/Unknown option "prefx".*Did you mean "prefix"/);
+    await expect(getConnection(FromCjsCopy, { prefx: 'x' })).rejects.toThrow(
+      /Unknown option "prefx".*Did you mean "prefix"/,
+    );
   });
 
   it('throws errors this copy recognises with instanceof, with their stable names', () => {
@@ -50,7 +52,13 @@ describe('a second copy of @mail/core (the built CJS bundle)', () => {
     expect(sendError).toBeInstanceOf(MailError);
     expect(sendError).not.toBeInstanceOf(BadHeaderError);
     expect([sendError.name, sendError.code, sendError.sent]).toEqual(['SendError', 'MAIL_SEND_FAILED', 2]);
-    for (const name of ['BadHeaderError', 'ConfigurationError', 'BackendImportError', 'MailerDoesNotExist', 'InvalidAddressError']) {
+    for (const name of [
+      'BadHeaderError',
+      'ConfigurationError',
+      'BackendImportError',
+      'MailerDoesNotExist',
+      'InvalidAddressError',
+    ]) {
       const error = new cjsCore[name]('x');
       expect(error.name).toBe(name);
       expect(error).toBeInstanceOf(MailError);
@@ -65,7 +73,11 @@ describe('the built bundles under plain Node (no test runner in the way)', () =>
 
   beforeAll(() => {
     app = fixtureDir({
-      'node_modules/esm-only-backend/package.json': { name: 'esm-only-backend', type: 'module', exports: { '.': { import: './index.js' } } },
+      'node_modules/esm-only-backend/package.json': {
+        name: 'esm-only-backend',
+        type: 'module',
+        exports: { '.': { import: './index.js' } },
+      },
       'node_modules/esm-only-backend/index.js': backendSource('esm-only', 'esm'),
       // A CommonJS backend package built on the CJS copy of core.
       'node_modules/cjs-core-backend/package.json': { name: 'cjs-core-backend', main: 'index.js' },
@@ -96,20 +108,25 @@ console.log(JSON.stringify(out));
 
   afterAll(() => app.remove());
 
-  it.each(['esm', 'cjs'] as const)('the %s build loads ESM-only and CJS packages, paths, and explains a missing one', (format) => {
-    const entry = format === 'esm' ? pathToFileURL(built.esm).href : pathToFileURL(built.cjs).href;
-    const run = spawnSync(process.execPath, ['probe.mjs', entry], {
-      cwd: app.dir,
-      encoding: 'utf8',
-      env: { ...process.env, npm_config_user_agent: '' },
-    });
-    expect(run.stderr).toBe('');
-    const out = JSON.parse(run.stdout);
-    expect(out.esmOnly).toBe('esm-only');
-    // The CJS copy's class is a BaseEmailBackend for the ESM copy too.
-    expect(out.cjsCore).toBe('cjs-core+base');
-    expect(out.local).toBe('local');
-    expect(out.missing).toMatch(/^BackendImportError: .*"no-such-backend".*`npm install no-such-backend`/);
-    expect(out.badOption).toMatch(/^ConfigurationError: Unknown option "lable" for EmailBackend\. Did you mean "label"\?/);
-  });
+  it.each(['esm', 'cjs'] as const)(
+    'the %s build loads ESM-only and CJS packages, paths, and explains a missing one',
+    (format) => {
+      const entry = format === 'esm' ? pathToFileURL(built.esm).href : pathToFileURL(built.cjs).href;
+      const run = spawnSync(process.execPath, ['probe.mjs', entry], {
+        cwd: app.dir,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_user_agent: '' },
+      });
+      expect(run.stderr).toBe('');
+      const out = JSON.parse(run.stdout);
+      expect(out.esmOnly).toBe('esm-only');
+      // The CJS copy's class is a BaseEmailBackend for the ESM copy too.
+      expect(out.cjsCore).toBe('cjs-core+base');
+      expect(out.local).toBe('local');
+      expect(out.missing).toMatch(/^BackendImportError: .*"no-such-backend".*`npm install no-such-backend`/);
+      expect(out.badOption).toMatch(
+        /^ConfigurationError: Unknown option "lable" for EmailBackend\. Did you mean "label"\?/,
+      );
+    },
+  );
 });

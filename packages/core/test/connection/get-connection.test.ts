@@ -68,7 +68,9 @@ describe('getConnection()', () => {
 
   it('refuses an option the backend does not take, and options that are not an object', async () => {
     await expect(getConnection(Remember, { hots: 'x' })).rejects.toThrow(ConfigurationError);
-    await expect(getConnection(Remember, { hots: 'x' })).rejects.toThrow(/Unknown option "hots" for Remember\. Did you mean "host"\?/);
+    await expect(getConnection(Remember, { hots: 'x' })).rejects.toThrow(
+      /Unknown option "hots" for Remember\. Did you mean "host"\?/,
+    );
     await expect(getConnection(Remember, 'x' as never)).rejects.toThrow(TypeError);
   });
 
@@ -112,7 +114,9 @@ describe('connectionFor()', () => {
   });
 
   it('using builds a new instance of that mailer, with failSilently when given', async () => {
-    configure({ mailers: { default: { backend: Undeclared }, bulk: { backend: Remember, options: { host: 'bulk' } } } });
+    configure({
+      mailers: { default: { backend: Undeclared }, bulk: { backend: Remember, options: { host: 'bulk' } } },
+    });
     const a = (await connectionFor({ using: 'bulk' })) as Remember;
     const b = (await connectionFor({ using: 'bulk', failSilently: true })) as Remember;
     expect(a).not.toBe(b);
@@ -128,7 +132,11 @@ describe('connectionFor()', () => {
 
   it('credentials go to the default backend as username/password, only when it takes them', async () => {
     configure({ emailBackend: Remember });
-    const withCredentials = (await connectionFor({ authUser: 'me', authPassword: 'pw', failSilently: true })) as Remember;
+    const withCredentials = (await connectionFor({
+      authUser: 'me',
+      authPassword: 'pw',
+      failSilently: true,
+    })) as Remember;
     expect(withCredentials.options).toEqual({ username: 'me', password: 'pw', failSilently: true });
     const without = (await connectionFor({})) as Remember;
     expect(without.options).toEqual({});
@@ -149,7 +157,9 @@ describe('connectionFor()', () => {
 
   it('checks argument types', async () => {
     await expect(connectionFor({ failSilently: 'yes' as never })).rejects.toThrow(/failSilently must be a boolean/);
-    await expect(connectionFor({ authPassword: 12345 as never })).rejects.toThrow(/authPassword must be a string; got number/);
+    await expect(connectionFor({ authPassword: 12345 as never })).rejects.toThrow(
+      /authPassword must be a string; got number/,
+    );
     await expect(connectionFor({ using: 7 as never })).rejects.toThrow(TypeError);
   });
 });

@@ -41,16 +41,22 @@ beforeAll(() => {
         './package.json': './package.json',
       },
     },
-    'app/node_modules/@acme/mail/root.js': backendSource('acme-root', 'esm') + backendSource('acme-named', 'esm', 'Other'),
+    'app/node_modules/@acme/mail/root.js':
+      backendSource('acme-root', 'esm') + backendSource('acme-named', 'esm', 'Other'),
     'app/node_modules/@acme/mail/root.cjs': backendSource('acme-root-cjs', 'cjs'),
     'app/node_modules/@acme/mail/extra.mjs': backendSource('acme-extra', 'esm', 'default'),
     'app/node_modules/@acme/mail/extra.cjs': backendSource('acme-extra-cjs', 'cjs', 'default'),
     'app/node_modules/@acme/mail/flavours/blue.js': backendSource('acme-blue', 'esm'),
     // Stands in for an installed @mail/backend-dummy, to test the aliases.
-    'app/node_modules/@mail/backend-dummy/package.json': { name: '@mail/backend-dummy', type: 'module', exports: './index.js' },
+    'app/node_modules/@mail/backend-dummy/package.json': {
+      name: '@mail/backend-dummy',
+      type: 'module',
+      exports: './index.js',
+    },
     'app/node_modules/@mail/backend-dummy/index.js': backendSource('fake-dummy', 'esm'),
     'app/node_modules/not-a-backend/package.json': { name: 'not-a-backend', type: 'module', main: 'index.js' },
-    'app/node_modules/not-a-backend/index.js': 'export const EmailBackend = { sendMessages() {} };\nexport function helper() {}\nexport default 42;\n',
+    'app/node_modules/not-a-backend/index.js':
+      'export const EmailBackend = { sendMessages() {} };\nexport function helper() {}\nexport default 42;\n',
     'app/node_modules/throws-on-import/package.json': { name: 'throws-on-import', type: 'module', main: 'index.js' },
     'app/node_modules/throws-on-import/index.js': "throw new Error('broken at import');\n",
     'app/backends/local.mjs': backendSource('local-relative', 'esm'),
@@ -141,11 +147,15 @@ describe('package specifiers', () => {
     expect(error.message).toContain(path.join(root.dir, 'app'));
     expect(error.message).toContain('`pnpm add missing-mail-backend`');
     process.env.npm_config_user_agent = 'npm/11.0.0 node/v20.20.2 linux x64';
-    expect((await importError('@mail/backend-nowhere#EmailBackend')).message).toContain('`npm install @mail/backend-nowhere`');
+    expect((await importError('@mail/backend-nowhere#EmailBackend')).message).toContain(
+      '`npm install @mail/backend-nowhere`',
+    );
   });
 
   it('an unexported subpath says so', async () => {
-    expect((await importError('@acme/mail/secret')).message).toMatch(/"\.\/secret" is not exported by .*@acme\/mail\/package\.json/);
+    expect((await importError('@acme/mail/secret')).message).toMatch(
+      /"\.\/secret" is not exported by .*@acme\/mail\/package\.json/,
+    );
   });
 
   it('a module without a backend class says what it exports', async () => {
@@ -176,7 +186,9 @@ describe('paths and file: URLs', () => {
     const absolute = path.join(root.dir, 'app/backends/local.mjs');
     expect(marker(await loadBackend(absolute))).toBe('local-relative');
     expect(marker(await loadBackend(pathToFileURL(absolute).href))).toBe('local-relative');
-    expect(marker(await loadBackend(`${pathToFileURL(path.join(root.dir, 'app/backends/named.mjs')).href}#MyBackend`))).toBe('local-named');
+    expect(
+      marker(await loadBackend(`${pathToFileURL(path.join(root.dir, 'app/backends/named.mjs')).href}#MyBackend`)),
+    ).toBe('local-named');
   });
 
   it('a missing file names the path and where relative paths resolve from', async () => {
@@ -187,7 +199,9 @@ describe('paths and file: URLs', () => {
   });
 
   it('a named export that is missing lists what the module has', async () => {
-    expect((await importError('./backends/named.mjs#EmailBackend')).message).toMatch(/It exports: MyBackend \(backend class\)/);
+    expect((await importError('./backends/named.mjs#EmailBackend')).message).toMatch(
+      /It exports: MyBackend \(backend class\)/,
+    );
   });
 });
 

@@ -43,7 +43,13 @@ describe('MailError and its classes', () => {
       static override defaultCode = 'MAIL_SMTP';
     }
     const error = new SmtpError('550 no such user', { sent: 1 });
-    expect([error.name, error.code, error.sent, error.transient, error.messageIndex]).toEqual(['SmtpError', 'MAIL_SMTP', 1, false, undefined]);
+    expect([error.name, error.code, error.sent, error.transient, error.messageIndex]).toEqual([
+      'SmtpError',
+      'MAIL_SMTP',
+      1,
+      false,
+      undefined,
+    ]);
     expect(error).toBeInstanceOf(SendError);
     expect(new ConfigurationError('x', { code: 'MAIL_CUSTOM' }).code).toBe('MAIL_CUSTOM');
   });

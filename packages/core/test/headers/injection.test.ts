@@ -8,7 +8,12 @@ import { isolateSettings } from '../support/env.js';
 isolateSettings();
 
 const BREAKS = { CR: '\r', LF: '\n', CRLF: '\r\n', NEL: '\u0085', LS: '\u2028', PS: '\u2029' };
-const base: EmailMessageOptions = { subject: 'ok', body: 'body', fromEmail: 'from@example.com', to: ['to@example.com'] };
+const base: EmailMessageOptions = {
+  subject: 'ok',
+  body: 'body',
+  fromEmail: 'from@example.com',
+  to: ['to@example.com'],
+};
 
 const cases: [string, (brk: string) => EmailMessageOptions | ((m: EmailMessage) => void)][] = [
   ['subject', (b) => ({ subject: `Subject${b}Bcc: victim@evil.example` })],
@@ -38,7 +43,8 @@ describe('header injection through send()', () => {
   it.each(cases)('rejects %s before anything is delivered, failSilently or not', async (_field, make) => {
     const log: string[] = [];
     const made = make('\n');
-    const message = typeof made === 'function' ? new EmailMultiAlternatives(base) : new EmailMultiAlternatives({ ...base, ...made });
+    const message =
+      typeof made === 'function' ? new EmailMultiAlternatives(base) : new EmailMultiAlternatives({ ...base, ...made });
     if (typeof made === 'function') made(message);
     message.connection = new RecordingBackend({ log });
     await expect(message.send({ failSilently: true })).rejects.toThrow(BadHeaderError);

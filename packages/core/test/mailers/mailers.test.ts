@@ -67,19 +67,27 @@ describe('mailers', () => {
   });
 
   it('an unknown option in a mailer entry is a ConfigurationError naming alias and option', async () => {
-    configure({ mailers: { default: { backend: Configurable }, bulk: { backend: Configurable, options: { hostname: 'x' } } } });
+    configure({
+      mailers: { default: { backend: Configurable }, bulk: { backend: Configurable, options: { hostname: 'x' } } },
+    });
     await expect(mailers.get('bulk')).rejects.toBeInstanceOf(ConfigurationError);
     await expect(mailers.get('bulk')).rejects.toThrow(/Unknown option "hostname" for mailer "bulk" \(Configurable\)/);
   });
 
   it('the setting itself is checked by configure()', () => {
-    expect(() => configure({ mailers: { bulk: { backend: 'smtp' } } })).toThrow(/must define a "default" mailer, the default connection \(it has: bulk\)/);
+    expect(() => configure({ mailers: { bulk: { backend: 'smtp' } } })).toThrow(
+      /must define a "default" mailer, the default connection \(it has: bulk\)/,
+    );
     expect(() => configure({ mailers: { defualt: {} } })).toThrow(/Is "defualt" a misspelling of "default"\?/);
     expect(() => configure({ mailers: { default: { backend: 'smtp', option: {} } } as never })).toThrow(
       /Mailer "default" has an unknown key "option".*Did you mean "options"/,
     );
-    expect(() => configure({ mailers: { default: { options: 'host=x' } } as never })).toThrow(/options that are not a plain object/);
-    expect(() => configure({ mailers: { default: { backend: 3 } } as never })).toThrow(/Mailer "default" has backend 3/);
+    expect(() => configure({ mailers: { default: { options: 'host=x' } } as never })).toThrow(
+      /options that are not a plain object/,
+    );
+    expect(() => configure({ mailers: { default: { backend: 3 } } as never })).toThrow(
+      /Mailer "default" has backend 3/,
+    );
     expect(() => configure({ mailers: { default: 'smtp' } as never })).toThrow(ConfigurationError);
   });
 

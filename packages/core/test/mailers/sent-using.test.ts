@@ -20,7 +20,9 @@ describe('sentUsing through the real locmem backend', () => {
     await sendMail({ subject: 'via default', message: 'm', recipientList: ['a@example.com'] });
     await sendMail({ subject: 'via bulk', message: 'm', recipientList: ['a@example.com'], using: 'bulk' });
     await new EmailMessage({ subject: 'send() using', to: ['a@example.com'] }).send({ using: 'bulk' });
-    await (await getConnection('locmem')).sendMessages([new EmailMessage({ subject: 'direct', to: ['b@example.com'] })]);
+    await (await getConnection('locmem')).sendMessages([
+      new EmailMessage({ subject: 'direct', to: ['b@example.com'] }),
+    ]);
     expect(outbox.map((m) => [m.subject, m.sentUsing])).toEqual([
       ['plain', null],
       ['via default', 'default'],

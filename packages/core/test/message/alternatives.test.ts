@@ -7,7 +7,13 @@ isolateSettings();
 
 const html = '<p>This is an <strong>important</strong> message, Zoë.</p>';
 const make = (extra: ConstructorParameters<typeof EmailMultiAlternatives>[0] = {}) =>
-  new EmailMultiAlternatives({ subject: 'hello', body: 'This is an important message.', fromEmail: 'from@example.com', to: ['to@example.com'], ...extra });
+  new EmailMultiAlternatives({
+    subject: 'hello',
+    body: 'This is an important message.',
+    fromEmail: 'from@example.com',
+    to: ['to@example.com'],
+    ...extra,
+  });
 
 /** The Content-Type values in order of appearance, parameters dropped. */
 function structure(text: string): string[] {
@@ -38,7 +44,13 @@ describe('EmailMultiAlternatives', () => {
     const message = make({ alternatives: [[html, 'text/html']] });
     message.attach('report.bin', Buffer.alloc(100, 7), 'application/octet-stream');
     const { text, parsed } = await built(message.message());
-    expect(structure(text)).toEqual(['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'application/octet-stream']);
+    expect(structure(text)).toEqual([
+      'multipart/mixed',
+      'multipart/alternative',
+      'text/plain',
+      'text/html',
+      'application/octet-stream',
+    ]);
     expect(parsed.html).toBe(html);
     expect(parsed.attachments.map((a) => a.filename)).toEqual(['report.bin']);
   });
@@ -58,11 +70,27 @@ describe('EmailMultiAlternatives', () => {
   it('puts inline parts with a Content-ID beside the HTML in multipart/related', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const message = make({ alternatives: [['<p>Logo: <img src="cid:logo@example"></p>', 'text/html']] });
-    message.attach({ contentType: 'image/png', content: png, filename: 'logo.png', disposition: 'inline', contentId: 'logo@example' });
+    message.attach({
+      contentType: 'image/png',
+      content: png,
+      filename: 'logo.png',
+      disposition: 'inline',
+      contentId: 'logo@example',
+    });
     message.attach('report.pdf', Buffer.from('%PDF'));
     const { text, parsed } = await built(message.message());
-    expect(structure(text)).toEqual(['multipart/mixed', 'multipart/alternative', 'text/plain', 'multipart/related', 'text/html', 'image/png', 'application/pdf']);
-    expect(text.replace(/\r\n[ \t]/g, ' ')).toMatch(/^Content-Type: multipart\/related; boundary="[^"]+"; type="text\/html"\r$/m);
+    expect(structure(text)).toEqual([
+      'multipart/mixed',
+      'multipart/alternative',
+      'text/plain',
+      'multipart/related',
+      'text/html',
+      'image/png',
+      'application/pdf',
+    ]);
+    expect(text.replace(/\r\n[ \t]/g, ' ')).toMatch(
+      /^Content-Type: multipart\/related; boundary="[^"]+"; type="text\/html"\r$/m,
+    );
     expect(text).toMatch(/^Content-ID: <logo@example>$/m);
     expect(text).toMatch(/^Content-Disposition: inline; filename="logo.png"$/m);
     const logo = parsed.attachments.find((a) => a.contentType === 'image/png');
@@ -74,14 +102,24 @@ describe('EmailMultiAlternatives', () => {
   it('relates inline parts to an HTML body when there is no HTML alternative', async () => {
     const message = make({ body: '<img src="cid:pic">' });
     message.contentSubtype = 'html';
-    message.attach({ contentType: 'image/gif', content: Buffer.from('GIF89a'), disposition: 'inline', contentId: '<pic>' });
+    message.attach({
+      contentType: 'image/gif',
+      content: Buffer.from('GIF89a'),
+      disposition: 'inline',
+      contentId: '<pic>',
+    });
     const { text } = await built(message.message());
     expect(structure(text)).toEqual(['multipart/related', 'text/html', 'image/gif']);
   });
 
   it('keeps inline parts among the attachments when there is no HTML', async () => {
     const message = make();
-    message.attach({ contentType: 'image/gif', content: Buffer.from('GIF89a'), disposition: 'inline', contentId: 'pic' });
+    message.attach({
+      contentType: 'image/gif',
+      content: Buffer.from('GIF89a'),
+      disposition: 'inline',
+      contentId: 'pic',
+    });
     const { text } = await built(message.message());
     expect(structure(text)).toEqual(['multipart/mixed', 'text/plain', 'image/gif']);
   });

@@ -16,7 +16,13 @@ const dir = mkdtempSync(join(tmpdir(), 'mail-attach-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const basic = (extra: ConstructorParameters<typeof EmailMessage>[0] = {}) =>
-  new EmailMessage({ subject: 'Subject', body: 'Content', fromEmail: 'from@example.com', to: ['to@example.com'], ...extra });
+  new EmailMessage({
+    subject: 'Subject',
+    body: 'Content',
+    fromEmail: 'from@example.com',
+    to: ['to@example.com'],
+    ...extra,
+  });
 
 /** The raw text of the part whose headers mention `marker`. */
 function rawPart(text: string, marker: string): string {
@@ -35,12 +41,21 @@ describe('attach(filename, content, mimetype?)', () => {
     expect(mime.getHeader('Content-Type')).toMatch(/^multipart\/mixed; boundary="[^"]+"$/);
     expect(parsed.text?.trim()).toBe('Content');
     expect(parsed.attachments).toHaveLength(1);
-    expect(parsed.attachments[0]).toMatchObject({ filename: 'file.txt', contentType: 'text/plain', contentDisposition: 'attachment' });
+    expect(parsed.attachments[0]).toMatchObject({
+      filename: 'file.txt',
+      contentType: 'text/plain',
+      contentDisposition: 'attachment',
+    });
     expect(parsed.attachments[0].content.toString()).toBe('file content');
   });
 
   it('holds { filename, content, mimetype } objects', () => {
-    const message = basic({ attachments: [['a.txt', 'A'], ['b.pdf', Buffer.from('%PDF'), 'application/pdf']] });
+    const message = basic({
+      attachments: [
+        ['a.txt', 'A'],
+        ['b.pdf', Buffer.from('%PDF'), 'application/pdf'],
+      ],
+    });
     message.attach('c.bin', new Uint8Array([1, 2]));
     expect(message.attachments).toEqual([
       { filename: 'a.txt', content: 'A', mimetype: null },
@@ -55,7 +70,11 @@ describe('attach(filename, content, mimetype?)', () => {
     message.attach('data.unknownext', Buffer.from([0, 1, 2]));
     message.attach('noext', Buffer.from([3]));
     const { parsed } = await built(message.message());
-    expect(parsed.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'application/octet-stream', 'application/octet-stream']);
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual([
+      'application/pdf',
+      'application/octet-stream',
+      'application/octet-stream',
+    ]);
     expect(parsed.attachments[1].content).toEqual(Buffer.from([0, 1, 2]));
   });
 
@@ -129,7 +148,12 @@ describe('attach(filename, content, mimetype?)', () => {
 describe('attach(part)', () => {
   it('takes a MimePart with its own headers', async () => {
     const message = basic();
-    message.attach({ contentType: 'application/json', content: '{"a":1}', filename: 'data.json', headers: { 'X-Part': 'yes' } });
+    message.attach({
+      contentType: 'application/json',
+      content: '{"a":1}',
+      filename: 'data.json',
+      headers: { 'X-Part': 'yes' },
+    });
     const { text, parsed } = await built(message.message());
     expect(rawPart(text, 'data.json')).toMatch(/X-Part: yes/);
     expect(parsed.attachments[0]).toMatchObject({ filename: 'data.json', contentType: 'application/json' });
@@ -157,7 +181,12 @@ describe('attach(part)', () => {
 
 describe('message/rfc822 attachments', () => {
   it('embeds an EmailMessage without base64, readable as a message', async () => {
-    const inner = new EmailMessage({ subject: 'Inner Zoë', body: 'inner body', fromEmail: 'inner@example.com', to: ['x@example.com'] });
+    const inner = new EmailMessage({
+      subject: 'Inner Zoë',
+      body: 'inner body',
+      fromEmail: 'inner@example.com',
+      to: ['x@example.com'],
+    });
     const outer = basic();
     outer.attach(inner);
     outer.attach('forward.eml', inner, 'message/rfc822');
@@ -252,7 +281,11 @@ describe('attachFile', () => {
 
   it('streams a readable MimePart content', async () => {
     const message = basic();
-    message.attach({ contentType: 'image/png', content: Readable.from([Buffer.from([1, 2]), Buffer.from([3])]), filename: 'p.png' });
+    message.attach({
+      contentType: 'image/png',
+      content: Readable.from([Buffer.from([1, 2]), Buffer.from([3])]),
+      filename: 'p.png',
+    });
     const { parsed } = await built(message.message());
     expect(parsed.attachments[0].content).toEqual(Buffer.from([1, 2, 3]));
   });
@@ -275,7 +308,9 @@ describe('attachments without a filename, and raw messages', () => {
     const message = basic();
     message.attach('fwd.eml', 'Subject: inner\nFrom: a@example.com\n\ninner body\n', 'message/rfc822');
     const { text, parsed } = await built(message.message());
-    expect(rawPart(text, 'Content-Type: message/rfc822')).toMatch(/Content-Transfer-Encoding: 7bit\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\nSubject: inner\r\nFrom: a@example.com\r\n\r\ninner body/);
+    expect(rawPart(text, 'Content-Type: message/rfc822')).toMatch(
+      /Content-Transfer-Encoding: 7bit\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\nSubject: inner\r\nFrom: a@example.com\r\n\r\ninner body/,
+    );
     expect(parsed.attachments[0].contentType).toBe('message/rfc822');
   });
 

@@ -11,12 +11,31 @@ import { isolateSettings } from '../support/env.js';
 isolateSettings();
 
 const basic = (extra: ConstructorParameters<typeof EmailMessage>[0] = {}) =>
-  new EmailMessage({ subject: 'Subject', body: 'Content', fromEmail: 'from@example.com', to: ['to@example.com'], ...extra });
+  new EmailMessage({
+    subject: 'Subject',
+    body: 'Content',
+    fromEmail: 'from@example.com',
+    to: ['to@example.com'],
+    ...extra,
+  });
 
 describe('EmailMessage: the basic message (Django test_ascii)', () => {
   it('writes Django headers in Django order and a 7bit body', async () => {
-    const { raw, text, parsed } = await built(basic({ cc: ['cc@example.com'], replyTo: ['reply@example.com'] }).message());
-    expect(headerNames(raw)).toEqual(['Content-Type', 'MIME-Version', 'Content-Transfer-Encoding', 'Subject', 'From', 'To', 'Cc', 'Reply-To', 'Date', 'Message-ID']);
+    const { raw, text, parsed } = await built(
+      basic({ cc: ['cc@example.com'], replyTo: ['reply@example.com'] }).message(),
+    );
+    expect(headerNames(raw)).toEqual([
+      'Content-Type',
+      'MIME-Version',
+      'Content-Transfer-Encoding',
+      'Subject',
+      'From',
+      'To',
+      'Cc',
+      'Reply-To',
+      'Date',
+      'Message-ID',
+    ]);
     expect(rawHeader(raw, 'Content-Type')).toBe('text/plain; charset="utf-8"');
     expect(rawHeader(raw, 'MIME-Version')).toBe('1.0');
     expect(rawHeader(raw, 'Content-Transfer-Encoding')).toBe('7bit');
@@ -50,7 +69,9 @@ describe('EmailMessage: the basic message (Django test_ascii)', () => {
     const a = basic().message();
     const b = basic().message();
     const date = a.getHeader('date') as string;
-    expect(date).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d \+0000$/);
+    expect(date).toMatch(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d \+0000$/,
+    );
     expect(Math.abs(Date.parse(date) - before)).toBeLessThan(60_000);
     expect(a.getHeader('Message-ID')).toMatch(/^<[\x21-\x3b\x3d\x3f-\x7e]+@[A-Za-z0-9.-]+>$/);
     expect(a.getHeader('Message-ID')).not.toBe(b.getHeader('Message-ID'));
@@ -67,7 +88,9 @@ describe('EmailMessage: the basic message (Django test_ascii)', () => {
   });
 
   it('keeps a Date and Message-ID the user set, once', async () => {
-    const { raw } = await built(basic({ headers: { 'Message-ID': '<foo@example.com>', date: 'Fri, 09 Nov 2001 01:08:47 -0000' } }).message());
+    const { raw } = await built(
+      basic({ headers: { 'Message-ID': '<foo@example.com>', date: 'Fri, 09 Nov 2001 01:08:47 -0000' } }).message(),
+    );
     expect(headerNames(raw).filter((n) => /^(date|message-id)$/i.test(n))).toEqual(['Message-ID', 'date']);
     expect(rawHeader(raw, 'Message-ID')).toBe('<foo@example.com>');
     expect(rawHeader(raw, 'date')).toBe('Fri, 09 Nov 2001 01:08:47 -0000');
@@ -77,20 +100,32 @@ describe('EmailMessage: the basic message (Django test_ascii)', () => {
     const message = basic({
       to: ['list-member@example.com'],
       cc: ['real-cc@example.com'],
-      headers: { To: 'Mailing List <list@example.com>', From: 'Shown <shown@example.com>', 'reply-to': 'r@example.com', Cc: 'shown-cc@example.com' },
+      headers: {
+        To: 'Mailing List <list@example.com>',
+        From: 'Shown <shown@example.com>',
+        'reply-to': 'r@example.com',
+        Cc: 'shown-cc@example.com',
+      },
     });
     const mime = message.message();
     const { raw, parsed } = await built(mime);
     expect(headerNames(raw).filter((n) => n.toLowerCase() === 'to')).toHaveLength(1);
-    expect(parsed.to && !Array.isArray(parsed.to) && parsed.to.value).toEqual([{ address: 'list@example.com', name: 'Mailing List' }]);
+    expect(parsed.to && !Array.isArray(parsed.to) && parsed.to.value).toEqual([
+      { address: 'list@example.com', name: 'Mailing List' },
+    ]);
     expect(parsed.from?.value[0].address).toBe('shown@example.com');
     expect(parsed.replyTo?.value[0].address).toBe('r@example.com');
     expect(mime.getHeader('TO')).toBe('Mailing List <list@example.com>');
-    expect(envelopeOf(message)).toEqual({ from: 'from@example.com', to: ['list-member@example.com', 'real-cc@example.com'] });
+    expect(envelopeOf(message)).toEqual({
+      from: 'from@example.com',
+      to: ['list-member@example.com', 'real-cc@example.com'],
+    });
   });
 
   it('writes extra headers after the standard ones, encoded when not ASCII', async () => {
-    const { raw, parsed } = await built(basic({ headers: { 'X-Campaign': 'Été 2026', 'X-Plain': 'plain value' } }).message());
+    const { raw, parsed } = await built(
+      basic({ headers: { 'X-Campaign': 'Été 2026', 'X-Plain': 'plain value' } }).message(),
+    );
     expect(rawHeader(raw, 'X-Plain')).toBe('plain value');
     expect(rawHeader(raw, 'X-Campaign')).toBe('=?UTF-8?Q?=C3=89t=C3=A9?= 2026');
     expect(parsed.headers.has('x-plain')).toBe(true);
@@ -108,7 +143,11 @@ describe('EmailMessage: the basic message (Django test_ascii)', () => {
 describe('EmailMessage: addresses in headers', () => {
   it('encodes non-ASCII display names and IDNA domains; keeps an address without a domain', async () => {
     const { raw, parsed } = await built(
-      new EmailMessage({ fromEmail: 'Zoë Ünïcode <zoe@bücher.de>', to: ['Второй <second@example.net>', 'django'], subject: 'x' }).message(),
+      new EmailMessage({
+        fromEmail: 'Zoë Ünïcode <zoe@bücher.de>',
+        to: ['Второй <second@example.net>', 'django'],
+        subject: 'x',
+      }).message(),
     );
     expect(rawHeader(raw, 'From')).toMatch(/^=\?UTF-8\?[QB]\?.*\?= <zoe@xn--bcher-kva\.de>$/);
     expect(rawHeader(raw, 'To')).toMatch(/, django$/);
@@ -129,7 +168,9 @@ describe('EmailMessage: addresses in headers', () => {
     const { raw, parsed } = await built(basic({ to }).message());
     const lines = raw.toString('latin1').split('\r\n');
     expect(lines.every((l) => l.length <= 78)).toBe(true);
-    expect((parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).map((a) => a.address)).toEqual(to.map((_, i) => `person${i}@example.com`));
+    expect((parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).map((a) => a.address)).toEqual(
+      to.map((_, i) => `person${i}@example.com`),
+    );
   });
 });
 
@@ -143,7 +184,12 @@ describe('EmailMessage: subjects', () => {
   it('never writes a line over 998 octets, even for a long subject without spaces', async () => {
     const subject = 'x'.repeat(5000);
     const { raw, parsed } = await built(basic({ subject }).message());
-    expect(raw.toString('latin1').split('\r\n').every((l) => l.length <= 998)).toBe(true);
+    expect(
+      raw
+        .toString('latin1')
+        .split('\r\n')
+        .every((l) => l.length <= 998),
+    ).toBe(true);
     expect(parsed.subject).toBe(subject);
   });
 
@@ -249,7 +295,10 @@ describe('EmailMessage: arguments', () => {
     message.to.push('second@example.com');
     const { parsed } = await built(message.message());
     expect(parsed.subject).toBe('Changed');
-    expect((parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).map((a) => a.address)).toEqual(['to@example.com', 'second@example.com']);
+    expect((parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).map((a) => a.address)).toEqual([
+      'to@example.com',
+      'second@example.com',
+    ]);
   });
 
   it('bodyContains looks in the body', () => {
@@ -281,7 +330,9 @@ describe('EmailMessage.send', () => {
   it('rejects a header injection even with failSilently, before delivering anything', async () => {
     const log: string[] = [];
     const connection = new RecordingBackend({ log });
-    await expect(basic({ subject: 'a\nBcc: x@evil.example', connection }).send({ failSilently: true })).rejects.toThrow(BadHeaderError);
+    await expect(basic({ subject: 'a\nBcc: x@evil.example', connection }).send({ failSilently: true })).rejects.toThrow(
+      BadHeaderError,
+    );
     expect(log).toEqual([]);
   });
 
@@ -296,7 +347,11 @@ describe('EmailMessage.send', () => {
 
   it('streams readable content once and says so when sent again', async () => {
     const message = basic();
-    message.attach({ contentType: 'application/octet-stream', content: Readable.from([Buffer.from('abc')]), filename: 'a.bin' });
+    message.attach({
+      contentType: 'application/octet-stream',
+      content: Readable.from([Buffer.from('abc')]),
+      filename: 'a.bin',
+    });
     const mime = message.message();
     const { parsed } = await built(mime);
     expect(parsed.attachments[0].content.toString()).toBe('abc');
@@ -308,7 +363,9 @@ describe('EmailMessage: a body that looks like headers', () => {
   it('stays body (Django: printed as the first bit of the message)', async () => {
     const { parsed } = await built(basic({ body: 'Bcc: victim@evil.example\nTo: other@evil.example\n\nhi' }).message());
     expect(parsed.bcc).toBeUndefined();
-    expect((parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).map((a) => a.address)).toEqual(['to@example.com']);
+    expect((parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : []).map((a) => a.address)).toEqual([
+      'to@example.com',
+    ]);
     expect(parsed.text).toMatch(/^Bcc: victim@evil\.example\nTo: other@evil\.example\n\nhi/);
   });
 });
@@ -330,7 +387,9 @@ describe('EmailMessage: user headers replacing ours', () => {
   it('writes a user Content-Transfer-Encoding instead of ours, once', async () => {
     const mime = basic({ headers: { 'Content-Transfer-Encoding': '8bit' } }).message();
     const { raw } = await built(mime);
-    expect(headerNames(raw).filter((n) => /^content-transfer-encoding$/i.test(n))).toEqual(['Content-Transfer-Encoding']);
+    expect(headerNames(raw).filter((n) => /^content-transfer-encoding$/i.test(n))).toEqual([
+      'Content-Transfer-Encoding',
+    ]);
     expect(rawHeader(raw, 'Content-Transfer-Encoding')).toBe('8bit');
     expect(mime.getHeader('content-transfer-encoding')).toBe('8bit');
   });
@@ -342,7 +401,9 @@ describe('EmailMessage: user headers replacing ours', () => {
   });
 
   it('replaces Subject and Content-Type in place, once', async () => {
-    const message = basic({ headers: { subject: 'Override', 'Content-Type': 'text/plain; charset="utf-8"; format=flowed' } });
+    const message = basic({
+      headers: { subject: 'Override', 'Content-Type': 'text/plain; charset="utf-8"; format=flowed' },
+    });
     const { raw, parsed } = await built(message.message());
     expect(headerNames(raw).filter((n) => /^(subject|content-type)$/i.test(n))).toHaveLength(2);
     expect(parsed.subject).toBe('Override');

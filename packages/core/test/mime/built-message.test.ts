@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configure } from '../../src/settings.js';
 import { BadHeaderError, ConfigurationError } from '../../src/errors.js';
 import { EmailMessage } from '../../src/message/email-message.js';
 import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
 import type { BuiltMessage } from '../../src/mime/built-message.js';
 import { base64Lines, wrapBase64 } from '../../src/mime/encode-body.js';
-import { isolateSettings } from '../support/env.js';
+import { configure } from '../../src/settings.js';
 import { fcParams, runs } from '../security/support/fc-params.js';
+import { isolateSettings } from '../support/env.js';
 
 isolateSettings();
 
@@ -57,22 +57,37 @@ async function expectCrlf(message: EmailMessage, { readOnce = false } = {}): Pro
 }
 
 const EOL = fc.constantFrom('\r\n', '\n', '\r', '\r\r\n', '\n\r');
-const line = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('.', '..', '.x', 'From x', '=', 'é'.repeat(400), 'x'.repeat(1200)));
+const line = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fc.constantFrom('.', '..', '.x', 'From x', '=', 'é'.repeat(400), 'x'.repeat(1200)),
+);
 const body = fc.array(fc.tuple(line, EOL), { maxLength: 6 }).map((lines) => lines.map(([l, e]) => l + e).join(''));
 
 describe('BuiltMessage#crlf: the builder writes CRLF line breaks only', () => {
   it('for generated bodies, alternatives and attachments with any line endings', async () => {
     await fc.assert(
-      fc.asyncProperty(body, body, body, fc.uint8Array({ maxLength: 300 }), fc.constantFrom('utf-8', 'iso-8859-1', 'us-ascii'), async (text, html, attached, bytes, charset) => {
-        const message = new EmailMultiAlternatives({ subject: 'Dots', body: text, fromEmail: 'from@example.com', to: ['to@example.com'] });
-        message.encoding = charset;
-        if (html) message.attachAlternative(html, 'text/html');
-        message.attach('notes.txt', attached, 'text/plain');
-        message.attach('data.bin', bytes, 'application/octet-stream');
-        message.attach('bytes.txt', Buffer.from(attached), 'text/plain');
-        message.attach('embedded.eml', `Subject: inner\n\n${attached}`, 'message/rfc822');
-        await expectCrlf(message);
-      }),
+      fc.asyncProperty(
+        body,
+        body,
+        body,
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom('utf-8', 'iso-8859-1', 'us-ascii'),
+        async (text, html, attached, bytes, charset) => {
+          const message = new EmailMultiAlternatives({
+            subject: 'Dots',
+            body: text,
+            fromEmail: 'from@example.com',
+            to: ['to@example.com'],
+          });
+          message.encoding = charset;
+          if (html) message.attachAlternative(html, 'text/html');
+          message.attach('notes.txt', attached, 'text/plain');
+          message.attach('data.bin', bytes, 'application/octet-stream');
+          message.attach('bytes.txt', Buffer.from(attached), 'text/plain');
+          message.attach('embedded.eml', `Subject: inner\n\n${attached}`, 'message/rfc822');
+          await expectCrlf(message);
+        },
+      ),
       fcParams(runs(300)),
     );
   });
@@ -80,14 +95,34 @@ describe('BuiltMessage#crlf: the builder writes CRLF line breaks only', () => {
   it('with attachFile and stream content (streamed at send time), an embedded message and an inline part', async () => {
     const path = join(dir, 'lines.txt');
     writeFileSync(path, 'a\nb\rc\r\n.\n');
-    const inner = new EmailMessage({ subject: 'inner', body: 'x\ny\r.\r', fromEmail: 'a@example.com', to: ['b@example.com'] });
+    const inner = new EmailMessage({
+      subject: 'inner',
+      body: 'x\ny\r.\r',
+      fromEmail: 'a@example.com',
+      to: ['b@example.com'],
+    });
     inner.attachFile(path);
-    const message = new EmailMultiAlternatives({ subject: 'Outer', body: 'one\rtwo\nthree', fromEmail: 'from@example.com', to: ['to@example.com'] });
+    const message = new EmailMultiAlternatives({
+      subject: 'Outer',
+      body: 'one\rtwo\nthree',
+      fromEmail: 'from@example.com',
+      to: ['to@example.com'],
+    });
     message.attachAlternative('<p>a\nb</p>', 'text/html');
     message.attachFile(path, 'application/octet-stream');
     message.attach(inner);
-    message.attach({ content: Readable.from([Buffer.from('r\ns\r')]), contentType: 'application/octet-stream', filename: 's.bin' });
-    message.attach({ content: Buffer.from('\x89PNG\r\n\x1a\n'), contentType: 'image/png', filename: 'logo.png', disposition: 'inline', contentId: 'logo' });
+    message.attach({
+      content: Readable.from([Buffer.from('r\ns\r')]),
+      contentType: 'application/octet-stream',
+      filename: 's.bin',
+    });
+    message.attach({
+      content: Buffer.from('\x89PNG\r\n\x1a\n'),
+      contentType: 'image/png',
+      filename: 'logo.png',
+      disposition: 'inline',
+      contentId: 'logo',
+    });
     const raw = await expectCrlf(message, { readOnce: true });
     expect(raw.toString('latin1')).toContain('Subject: inner');
   });
@@ -107,12 +142,19 @@ describe('the charset guard (the charset goes into Content-Type)', () => {
     message.encoding = 'utf-8"; x="y';
     expect(() => message.message()).toThrow(ConfigurationError);
     configure({ defaultCharset: 'utf 8' });
-    expect(() => new EmailMessage({ subject: 's', body: 'hi', fromEmail: 'a@example.com', to: ['b@example.com'] }).message()).toThrow(ConfigurationError);
+    expect(() =>
+      new EmailMessage({ subject: 's', body: 'hi', fromEmail: 'a@example.com', to: ['b@example.com'] }).message(),
+    ).toThrow(ConfigurationError);
   });
 
   it('accepts charset names', async () => {
     for (const encoding of ['utf-8', 'UTF-8', 'iso-8859-1', 'us-ascii', 'windows-1252']) {
-      const message = new EmailMessage({ subject: 's', body: 'plain ascii', fromEmail: 'a@example.com', to: ['b@example.com'] });
+      const message = new EmailMessage({
+        subject: 's',
+        body: 'plain ascii',
+        fromEmail: 'a@example.com',
+        to: ['b@example.com'],
+      });
       message.encoding = encoding;
       const raw = (await message.message().asBytes()).toString('latin1');
       expect(raw).toContain(`charset="${encoding}"`);
@@ -152,7 +194,10 @@ describe('base64Lines: the base64 of an attachment attached again is reused', ()
   });
 
   it('stays right as entries come and go (at most 4 MB is held)', () => {
-    const many = [...Array.from({ length: 40 }, (_, i) => bytes(2048, i)), ...Array.from({ length: 5 }, (_, i) => bytes(1 << 20, i))];
+    const many = [
+      ...Array.from({ length: 40 }, (_, i) => bytes(2048, i)),
+      ...Array.from({ length: 5 }, (_, i) => bytes(1 << 20, i)),
+    ];
     for (let round = 0; round < 2; round++) for (const b of many) expect(base64Lines(b)).toBe(wrapBase64(b));
     // Over 1 MB: never cached, always right.
     const big = bytes((1 << 20) + 1, 9);

@@ -24,7 +24,11 @@ describe('wrapBase64', () => {
 
 describe('encodeTextBody', () => {
   it('keeps printable ASCII with short lines as 7bit', () => {
-    expect(encodeTextBody('Hello\nworld', 'utf-8')).toEqual({ transferEncoding: '7bit', body: 'Hello\r\nworld', charset: 'utf-8' });
+    expect(encodeTextBody('Hello\nworld', 'utf-8')).toEqual({
+      transferEncoding: '7bit',
+      body: 'Hello\r\nworld',
+      charset: 'utf-8',
+    });
   });
 
   it('does not send control characters as 7bit', () => {

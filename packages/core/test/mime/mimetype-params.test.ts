@@ -7,18 +7,32 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BadHeaderError } from '../../src/errors.js';
 import { EmailMessage } from '../../src/message/email-message.js';
 import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
-import { built } from './wire-rules.js';
 import { isolateSettings } from '../support/env.js';
+import { built } from './wire-rules.js';
 
 isolateSettings();
 
 const dir = mkdtempSync(join(tmpdir(), 'mail-mimetype-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'SUMMARY:Réunion à Zürich', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+const ics = [
+  'BEGIN:VCALENDAR',
+  'METHOD:REQUEST',
+  'BEGIN:VEVENT',
+  'SUMMARY:Réunion à Zürich',
+  'END:VEVENT',
+  'END:VCALENDAR',
+  '',
+].join('\r\n');
 
 const make = (extra: ConstructorParameters<typeof EmailMultiAlternatives>[0] = {}) =>
-  new EmailMultiAlternatives({ subject: 'Invite', body: 'You are invited.', fromEmail: 'from@example.com', to: ['to@example.com'], ...extra });
+  new EmailMultiAlternatives({
+    subject: 'Invite',
+    body: 'You are invited.',
+    fromEmail: 'from@example.com',
+    to: ['to@example.com'],
+    ...extra,
+  });
 
 /** Three messages, each given `mimetype` one way: an alternative, an attachment, a MimePart. */
 function withMimetypeEverywhere(mimetype: string): EmailMultiAlternatives[] {
@@ -73,7 +87,11 @@ describe('a mimetype with parameters', () => {
   it('a MimePart contentType with a quoted parameter, as bytes and as a stream', async () => {
     const message = make();
     message.attach({ contentType: 'text/calendar; method="REQUEST"', content: Buffer.from(ics), filename: 'a.ics' });
-    message.attach({ contentType: 'Text/Calendar ;Method = "REQUEST"', content: Readable.from([Buffer.from(ics)]), filename: 'b.ics' });
+    message.attach({
+      contentType: 'Text/Calendar ;Method = "REQUEST"',
+      content: Readable.from([Buffer.from(ics)]),
+      filename: 'b.ics',
+    });
     const { text, parsed } = await built(message.message());
     expect(contentTypes(text).filter((t) => t.startsWith('text/calendar'))).toEqual([
       'text/calendar; charset="utf-8"; method=REQUEST; name="a.ics"',
@@ -106,9 +124,21 @@ describe('a mimetype with parameters', () => {
   it('text/html with a charset parameter is still the HTML alternative (multipart/related, bodyContains)', async () => {
     const message = make();
     message.attachAlternative('<p>Logo <img src="cid:logo"> invited</p>', 'text/html; charset=utf-8');
-    message.attach({ contentType: 'image/png', content: Buffer.from([0x89, 0x50]), filename: 'logo.png', disposition: 'inline', contentId: 'logo' });
+    message.attach({
+      contentType: 'image/png',
+      content: Buffer.from([0x89, 0x50]),
+      filename: 'logo.png',
+      disposition: 'inline',
+      contentId: 'logo',
+    });
     const { text, parsed } = await built(message.message());
-    expect(contentTypes(text).map((t) => t.split(';')[0])).toEqual(['multipart/alternative', 'text/plain', 'multipart/related', 'text/html', 'image/png']);
+    expect(contentTypes(text).map((t) => t.split(';')[0])).toEqual([
+      'multipart/alternative',
+      'text/plain',
+      'multipart/related',
+      'text/html',
+      'image/png',
+    ]);
     expect(contentTypes(text)).toContain('text/html; charset="utf-8"');
     expect(parsed.html).toContain('<p>Logo');
     expect(message.bodyContains('invited')).toBe(true);
@@ -130,10 +160,18 @@ describe('a mimetype with parameters', () => {
     message.attach('wide.txt', 'café €', 'text/plain; charset=iso-8859-1');
     const { text, parsed } = await built(message.message());
     expect(contentTypes(text)).toEqual(
-      expect.arrayContaining(['text/plain; charset="iso-8859-1"; name="latin.txt"', 'text/plain; charset="us-ascii"; name="ascii.txt"', 'text/plain; charset="utf-8"; name="wide.txt"']),
+      expect.arrayContaining([
+        'text/plain; charset="iso-8859-1"; name="latin.txt"',
+        'text/plain; charset="us-ascii"; name="ascii.txt"',
+        'text/plain; charset="utf-8"; name="wide.txt"',
+      ]),
     );
     expect(text).toContain('caf=E9');
-    expect(parsed.attachments.map((a) => a.content.toString(a.filename === 'latin.txt' ? 'latin1' : 'utf8'))).toEqual(['café', 'plain', 'café €']);
+    expect(parsed.attachments.map((a) => a.content.toString(a.filename === 'latin.txt' ? 'latin1' : 'utf8'))).toEqual([
+      'café',
+      'plain',
+      'café €',
+    ]);
   });
 
   it('refuses a charset parameter it cannot encode a string to, naming it', () => {
@@ -152,13 +190,20 @@ describe('a mimetype with parameters', () => {
     message.attachFile(path, 'text/plain; charset=Shift_JIS');
     const { text, parsed } = await built(message.message());
     expect(contentTypes(text)).toEqual(
-      expect.arrayContaining(['text/plain; charset="shift_jis"; name="bytes.txt"', 'text/plain; charset="shift_jis"; name="sjis.txt"']),
+      expect.arrayContaining([
+        'text/plain; charset="shift_jis"; name="bytes.txt"',
+        'text/plain; charset="shift_jis"; name="sjis.txt"',
+      ]),
     );
     for (const attachment of parsed.attachments) expect(attachment.content.equals(sjis)).toBe(true);
   });
 
   it('never lets the user set the boundary', () => {
-    for (const mimetype of ['multipart/mixed; boundary=abc', 'text/plain; BOUNDARY="x"', 'application/octet-stream; boundary=x']) {
+    for (const mimetype of [
+      'multipart/mixed; boundary=abc',
+      'text/plain; BOUNDARY="x"',
+      'application/octet-stream; boundary=x',
+    ]) {
       const message = make();
       message.attach('x.txt', 'x', mimetype);
       expect(() => message.message(), mimetype).toThrow(TypeError);
@@ -245,7 +290,12 @@ describe('a text file or stream part has a charset', () => {
   it('attachFile of a UTF-8 text file is sent with charset utf-8, streamed', async () => {
     const path = join(dir, 'notes.txt');
     writeFileSync(path, accents);
-    const message = new EmailMessage({ subject: 's', body: 'b', fromEmail: 'from@example.com', to: ['to@example.com'] });
+    const message = new EmailMessage({
+      subject: 's',
+      body: 'b',
+      fromEmail: 'from@example.com',
+      to: ['to@example.com'],
+    });
     message.attachFile(path);
     const { text, parsed } = await built(message.message());
     expect(contentTypes(text)).toContain('text/plain; charset="utf-8"; name="notes.txt"');
@@ -258,7 +308,12 @@ describe('a text file or stream part has a charset', () => {
   it('the charset is utf-8 whatever the message encoding: the file is not re-encoded', async () => {
     const path = join(dir, 'notes2.csv');
     writeFileSync(path, accents);
-    const message = new EmailMessage({ subject: 's', body: 'b', fromEmail: 'from@example.com', to: ['to@example.com'] });
+    const message = new EmailMessage({
+      subject: 's',
+      body: 'b',
+      fromEmail: 'from@example.com',
+      to: ['to@example.com'],
+    });
     message.encoding = 'iso-8859-1';
     message.attachFile(path);
     const { text, parsed } = await built(message.message());
@@ -268,7 +323,11 @@ describe('a text file or stream part has a charset', () => {
 
   it('a text Readable in a MimePart is sent with charset utf-8', async () => {
     const message = make();
-    message.attach({ contentType: 'text/plain', content: Readable.from([Buffer.from(accents)]), filename: 'stream.txt' });
+    message.attach({
+      contentType: 'text/plain',
+      content: Readable.from([Buffer.from(accents)]),
+      filename: 'stream.txt',
+    });
     const { parsed } = await built(message.message());
     expect(params(parsed.attachments[0]).charset).toBe('utf-8');
     expect(parsed.attachments[0].content.toString('utf8')).toBe(accents);
@@ -281,7 +340,9 @@ describe('a text file or stream part has a charset', () => {
     message.attachFile(path);
     message.attach({ contentType: 'image/png', content: Readable.from([Buffer.from([1, 2])]), filename: 'p.png' });
     const { text, parsed } = await built(message.message());
-    expect(contentTypes(text)).toEqual(expect.arrayContaining(['application/pdf; name="doc.pdf"', 'image/png; name="p.png"']));
+    expect(contentTypes(text)).toEqual(
+      expect.arrayContaining(['application/pdf; name="doc.pdf"', 'image/png; name="p.png"']),
+    );
     for (const attachment of parsed.attachments) expect(params(attachment).charset).toBeUndefined();
   });
 });

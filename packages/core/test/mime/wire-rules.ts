@@ -27,7 +27,10 @@ export function expectWireRules(raw: Buffer, { allowUtf8Headers = false } = {}):
 }
 
 /** Build bytes, check the wire rules, parse with mailparser. */
-export async function built(mime: MimeMessage, options: { allowUtf8Headers?: boolean } = {}): Promise<{ raw: Buffer; text: string; parsed: ParsedMail }> {
+export async function built(
+  mime: MimeMessage,
+  options: { allowUtf8Headers?: boolean } = {},
+): Promise<{ raw: Buffer; text: string; parsed: ParsedMail }> {
   const raw = await mime.asBytes();
   expectWireRules(raw, options);
   return { raw, text: raw.toString('utf8'), parsed: await simpleParser(raw) };
@@ -45,5 +48,8 @@ export function rawHeader(raw: Buffer | string, name: string): string | undefine
 export function headerNames(raw: Buffer | string): string[] {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   const head = text.slice(0, text.indexOf('\r\n\r\n'));
-  return head.split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.slice(0, l.indexOf(':')));
+  return head
+    .split('\r\n')
+    .filter((l) => !/^[ \t]/.test(l))
+    .map((l) => l.slice(0, l.indexOf(':')));
 }

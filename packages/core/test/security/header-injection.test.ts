@@ -95,7 +95,9 @@ function build(spec: Spec) {
     body: 'Body text',
     // fromEmail is a string; the name is quoted as RFC 5322 §3.2.4 says, so it stays a name.
     // (Unquoted names with specials are suite 4's business: see the group-in-From test below.)
-    fromEmail: spec.fromEmail.name ? `"${spec.fromEmail.name.replace(/["\\]/g, '\\$&')}" <${addressOf(spec.fromEmail)}>` : addressOf(spec.fromEmail),
+    fromEmail: spec.fromEmail.name
+      ? `"${spec.fromEmail.name.replace(/["\\]/g, '\\$&')}" <${addressOf(spec.fromEmail)}>`
+      : addressOf(spec.fromEmail),
     to: spec.to.map(entry) as string[],
     cc: spec.cc.map(entry) as string[],
     bcc: spec.bcc.map(entry) as string[],
@@ -137,7 +139,9 @@ async function expectedHeaderNames(target: Target): Promise<string[]> {
 const addresses = (v: unknown) =>
   ((v as { value: { address: string; group?: { address: string }[] }[] }).value ?? [])
     .flatMap((a) => (a.group ? a.group.map((g) => g.address) : [a.address]))
-    .map((a) => (a.includes('@') ? `${a.slice(0, a.lastIndexOf('@'))}@${toASCII(a.slice(a.lastIndexOf('@') + 1))}` : a));
+    .map((a) =>
+      a.includes('@') ? `${a.slice(0, a.lastIndexOf('@'))}@${toASCII(a.slice(a.lastIndexOf('@') + 1))}` : a,
+    );
 
 const libmime = (new MailParser() as unknown as { libmime: { decodeWords(s: string): string } }).libmime;
 const decodeWords = (s: string) => libmime.decodeWords(s);
@@ -161,11 +165,15 @@ async function checkBuilt(spec: Spec, target: Target, message: EmailMessage, wit
   // The SMTP envelope never carries a line break or control (RCPT TO injection) and holds the
   // intended recipients.
   const envelope = envelopeOf(message);
-  for (const address of [envelope.from, ...envelope.to]) expect(address).not.toMatch(/[\x00-\x1f\x7f\u0085\u2028\u2029]/);
+  for (const address of [envelope.from, ...envelope.to])
+    expect(address).not.toMatch(/[\x00-\x1f\x7f\u0085\u2028\u2029]/);
   expect(envelope.to).toHaveLength(spec.to.length + spec.cc.length + spec.bcc.length);
   // An address typed with whitespace, specials or a non-ASCII domain is ambiguous or rewritten
   // (IDNA); then what matters is that the headers and the envelope agree (checked below).
-  const ambiguous = target.kind === 'address' && target.part !== 'name' && !/^[\x21-\x7e]*$/.test(target.value.replace(/[:;,<>()"@\\[\]]/g, ' '));
+  const ambiguous =
+    target.kind === 'address' &&
+    target.part !== 'name' &&
+    !/^[\x21-\x7e]*$/.test(target.value.replace(/[:;,<>()"@\\[\]]/g, ' '));
   if (!ambiguous) {
     // Without whitespace or specials in an address, the envelope is exactly the addresses given
     // (with them, the input is ambiguous; what matters then is that headers and envelope agree).
@@ -177,7 +185,9 @@ async function checkBuilt(spec: Spec, target: Target, message: EmailMessage, wit
   if (!withMailparser) return;
   outcomes.parsed++;
   const parsed = await simpleParser(raw);
-  expect(parsed.headerLines.map((h) => h.key).sort(), 'mailparser header set').toEqual(await expectedHeaderNames(target));
+  expect(parsed.headerLines.map((h) => h.key).sort(), 'mailparser header set').toEqual(
+    await expectedHeaderNames(target),
+  );
   expect(norm(parsed.subject ?? '')).toBe(norm(spec.subject));
   // mailparser leaves unknown headers undecoded; its own RFC 2047 decoder reads them here.
   const extra = String(parsed.headers.get(spec.headerName.toLowerCase()) ?? '');
@@ -185,7 +195,9 @@ async function checkBuilt(spec: Spec, target: Target, message: EmailMessage, wit
   expect(parsed.attachments.map((a) => a.filename)).toEqual([spec.filename]);
   if (ambiguous) {
     expect(addresses(parsed.from)).toEqual([envelope.from]);
-    expect([...addresses(parsed.to), ...addresses(parsed.cc)]).toEqual(envelope.to.slice(0, spec.to.length + spec.cc.length));
+    expect([...addresses(parsed.to), ...addresses(parsed.cc)]).toEqual(
+      envelope.to.slice(0, spec.to.length + spec.cc.length),
+    );
     return;
   }
   const names = (v: unknown) => ((v as { value: { name: string }[] }).value ?? []).map((a) => norm(a.name));
@@ -196,7 +208,9 @@ async function checkBuilt(spec: Spec, target: Target, message: EmailMessage, wit
   expect(parsed.bcc).toBeUndefined();
   // What the headers say is what the envelope does (Bcc aside).
   expect(addresses(parsed.from)).toEqual([envelope.from]);
-  expect([...addresses(parsed.to), ...addresses(parsed.cc)]).toEqual(envelope.to.slice(0, spec.to.length + spec.cc.length));
+  expect([...addresses(parsed.to), ...addresses(parsed.cc)]).toEqual(
+    envelope.to.slice(0, spec.to.length + spec.cc.length),
+  );
 }
 
 /** The header-like text of the attack: what the guard must judge. */
@@ -313,15 +327,22 @@ describe('header injection: the guards hold on every path into a header', () => 
   });
 
   it('a Bcc key in headers is an error and Bcc addresses are never written', async () => {
-    expect(() => new EmailMessage({ to: ['a@example.com'], headers: { Bcc: 'evil@attacker.example' } }).message()).toThrow(MailError);
-    expect(() => new EmailMessage({ to: ['a@example.com'], headers: { bCC: 'evil@attacker.example' } }).message()).toThrow(MailError);
+    expect(() =>
+      new EmailMessage({ to: ['a@example.com'], headers: { Bcc: 'evil@attacker.example' } }).message(),
+    ).toThrow(MailError);
+    expect(() =>
+      new EmailMessage({ to: ['a@example.com'], headers: { bCC: 'evil@attacker.example' } }).message(),
+    ).toThrow(MailError);
     const raw = await new EmailMessage({ to: ['a@example.com'], bcc: ['secret@hidden.example'] }).message().asString();
     expect(raw).not.toContain('secret@hidden.example');
   });
 
   it('header overrides of To / From / Reply-To / Cc are checked like the fields', () => {
     for (const name of ['To', 'From', 'Reply-To', 'Cc', 'Subject', 'Message-ID', 'Date']) {
-      const message = new EmailMessage({ to: ['a@example.com'], headers: { [name]: 'x@example.com\r\nBcc: evil@attacker.example' } });
+      const message = new EmailMessage({
+        to: ['a@example.com'],
+        headers: { [name]: 'x@example.com\r\nBcc: evil@attacker.example' },
+      });
       expect(() => message.message(), name).toThrow(BadHeaderError);
     }
   });
@@ -366,7 +387,11 @@ describe('header injection: the guards hold on every path into a header', () => 
     // RFC 5322 §3.6.2: From is a mailbox-list; a group there is invalid, and clients then show
     // the group name alone. `${userName} <noreply@…>` with userName 'Support: Team' must not
     // turn the sender into a group called "Support".
-    const message = new EmailMessage({ fromEmail: 'Support: Team <noreply@example.com>', to: ['a@example.com'], subject: 's' });
+    const message = new EmailMessage({
+      fromEmail: 'Support: Team <noreply@example.com>',
+      to: ['a@example.com'],
+      subject: 's',
+    });
     let raw: Buffer;
     try {
       raw = await message.message().asBytes();

@@ -33,8 +33,28 @@ const unicodeLine = fc.oneof(
 /** A body line, often hostile to SMTP or mbox: `.` lines, `From `, very long lines. */
 const bodyLine = fc.oneof(
   { weight: 6, arbitrary: unicodeLine },
-  { weight: 1, arbitrary: fc.constantFrom('.', '..', '.hidden', ' .', 'From someone', '>From x', 'From ', '-- ', '=', '=3D', '--boundary') },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('.', 'From ', ''), fc.string({ unit: 'grapheme-ascii', maxLength: 20 })).map(([a, b]) => a + b) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '.',
+      '..',
+      '.hidden',
+      ' .',
+      'From someone',
+      '>From x',
+      'From ',
+      '-- ',
+      '=',
+      '=3D',
+      '--boundary',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('.', 'From ', ''), fc.string({ unit: 'grapheme-ascii', maxLength: 20 }))
+      .map(([a, b]) => a + b),
+  },
   {
     weight: 1,
     arbitrary: fc
@@ -50,16 +70,22 @@ const bodyArb = fc.oneof(
     weight: 8,
     arbitrary: fc
       .array(fc.tuple(bodyLine, EOL), { maxLength: 6 })
-      .chain((lines) => fc.boolean().map((trailing) => lines.map(([l, e], i) => l + (i < lines.length - 1 || trailing ? e : '')).join(''))),
+      .chain((lines) =>
+        fc
+          .boolean()
+          .map((trailing) => lines.map(([l, e], i) => l + (i < lines.length - 1 || trailing ? e : '')).join('')),
+      ),
   },
 );
 
-const subjectArb = fc.oneof(
-  { weight: 5, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) },
-  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 80, max: 1500 }).map((n) => 'x'.repeat(n)) },
-  { weight: 1, arbitrary: fc.integer({ min: 40, max: 400 }).map((n) => 'Ü'.repeat(n)) },
-).filter(headerSafe);
+const subjectArb = fc
+  .oneof(
+    { weight: 5, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) },
+    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 80, max: 1500 }).map((n) => 'x'.repeat(n)) },
+    { weight: 1, arbitrary: fc.integer({ min: 40, max: 400 }).map((n) => 'Ü'.repeat(n)) },
+  )
+  .filter(headerSafe);
 
 const nameArb = fc
   .oneof(
@@ -71,7 +97,18 @@ const nameArb = fc
 const filenameArb = fc
   .oneof(
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
-    fc.constantFrom('résumé.pdf', 'a b;c=d.txt', 'quote"d.bin', "it's.txt", '../../etc/passwd', '日本語ファイル名.txt', 'x'.repeat(120) + '.dat', 'semi;colon', 'tab\there', ' leading.txt'),
+    fc.constantFrom(
+      'résumé.pdf',
+      'a b;c=d.txt',
+      'quote"d.bin',
+      "it's.txt",
+      '../../etc/passwd',
+      '日本語ファイル名.txt',
+      'x'.repeat(120) + '.dat',
+      'semi;colon',
+      'tab\there',
+      ' leading.txt',
+    ),
   )
   .filter((s) => headerSafe(s) && s.trim() !== '');
 
@@ -94,7 +131,10 @@ const messageArb: fc.Arbitrary<Generated> = fc.record({
   body: bodyArb,
   fromName: fc.option(nameArb, { nil: undefined }),
   toNames: fc.array(fc.option(nameArb, { nil: undefined }), { minLength: 1, maxLength: 3 }),
-  html: fc.option(bodyArb.map((b) => `<p>${b}</p>`), { nil: undefined }),
+  html: fc.option(
+    bodyArb.map((b) => `<p>${b}</p>`),
+    { nil: undefined },
+  ),
   attachments: fc.array(attachmentArb, { maxLength: 2 }),
 });
 interface Generated {
@@ -110,7 +150,7 @@ function build(g: Generated) {
   return new EmailMultiAlternatives({
     subject: g.subject,
     body: g.body,
-    fromEmail: g.fromName ? (([g.fromName, 'from@example.com'] as unknown) as string) : 'from@example.com',
+    fromEmail: g.fromName ? ([g.fromName, 'from@example.com'] as unknown as string) : 'from@example.com',
     to: g.toNames.map((name, i) => (name ? [name, `to${i}@example.com`] : `to${i}@example.com`)) as string[],
     alternatives: g.html === undefined ? [] : [[g.html, 'text/html']],
     attachments: g.attachments.map((a) => [a.filename, a.content, a.mimetype]) as never,
@@ -130,7 +170,10 @@ async function roundTrip(g: Generated): Promise<void> {
   const fromName = (parsed.from?.value ?? [])[0]?.name ?? '';
   expect(fromName.trim(), 'from display name').toBe((g.fromName ?? '').trim());
   const to = Array.isArray(parsed.to) ? parsed.to.flatMap((t) => t.value) : (parsed.to?.value ?? []);
-  expect(to.map((a) => [a.name.trim(), a.address]), 'to').toEqual(g.toNames.map((name, i) => [(name ?? '').trim(), `to${i}@example.com`]));
+  expect(
+    to.map((a) => [a.name.trim(), a.address]),
+    'to',
+  ).toEqual(g.toNames.map((name, i) => [(name ?? '').trim(), `to${i}@example.com`]));
 
   if (g.body !== '') expect(parsed.text, 'body').toBe(toLf(g.body));
   else if (g.html === undefined) expect(parsed.text ?? '', 'empty body').toBe('');
@@ -147,7 +190,10 @@ async function roundTrip(g: Generated): Promise<void> {
       expect(accepted, `text attachment ${JSON.stringify(sent.filename)}`).toContain(text);
       expect(got.contentType).toBe(sent.mimetype);
     } else {
-      expect(Buffer.compare(got.content, Buffer.from(sent.content)), `binary attachment ${JSON.stringify(sent.filename)}`).toBe(0);
+      expect(
+        Buffer.compare(got.content, Buffer.from(sent.content)),
+        `binary attachment ${JSON.stringify(sent.filename)}`,
+      ).toBe(0);
       // mailparser replaces application/octet-stream by a type guessed from the filename.
       if (sent.mimetype !== 'application/octet-stream') expect(got.contentType).toBe(sent.mimetype);
     }
@@ -181,9 +227,30 @@ describe('MIME round trip through mailparser', () => {
 
   it('known hard cases come back identical', async () => {
     const cases: Generated[] = [
-      { subject: 'x'.repeat(2000), body: '', fromName: undefined, toNames: [undefined], html: undefined, attachments: [] },
-      { subject: '', body: '.\r\n..\n.\r', fromName: 'Doe, John', toNames: ['"Q" @', undefined], html: undefined, attachments: [] },
-      { subject: 'Ü'.repeat(300), body: 'é'.repeat(3000), fromName: '山田 太郎', toNames: ['a@b.example'], html: '<p>' + 'x'.repeat(1200) + '</p>', attachments: [] },
+      {
+        subject: 'x'.repeat(2000),
+        body: '',
+        fromName: undefined,
+        toNames: [undefined],
+        html: undefined,
+        attachments: [],
+      },
+      {
+        subject: '',
+        body: '.\r\n..\n.\r',
+        fromName: 'Doe, John',
+        toNames: ['"Q" @', undefined],
+        html: undefined,
+        attachments: [],
+      },
+      {
+        subject: 'Ü'.repeat(300),
+        body: 'é'.repeat(3000),
+        fromName: '山田 太郎',
+        toNames: ['a@b.example'],
+        html: '<p>' + 'x'.repeat(1200) + '</p>',
+        attachments: [],
+      },
       {
         subject: 'From the start',
         body: 'From me\r\nline\rcr only\nlf only',
@@ -191,7 +258,11 @@ describe('MIME round trip through mailparser', () => {
         toNames: [undefined],
         html: undefined,
         attachments: [
-          { filename: 'résumé "final"; v2.bin', content: new Uint8Array([0, 13, 10, 13, 46, 13, 10, 255]), mimetype: 'application/octet-stream' },
+          {
+            filename: 'résumé "final"; v2.bin',
+            content: new Uint8Array([0, 13, 10, 13, 46, 13, 10, 255]),
+            mimetype: 'application/octet-stream',
+          },
           { filename: 'x'.repeat(200) + '.txt', content: 'a\rb\nc\r\n.\r\n', mimetype: 'text/plain' },
         ],
       },

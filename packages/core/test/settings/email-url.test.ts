@@ -21,9 +21,21 @@ describe('parseEmailUrl', () => {
   });
 
   it('defaults an smtp URL to port 25 and plaintext, an smtps URL to 465 and implicit TLS', () => {
-    expect(parseEmailUrl('smtp://mx.example', 'emailUrl')).toMatchObject({ emailPort: 25, emailUseTls: false, emailUseSsl: false, emailHostUser: '' });
-    expect(parseEmailUrl('smtps://u:p@mx.example', 'emailUrl')).toMatchObject({ emailPort: 465, emailUseSsl: true, emailUseTls: false });
-    expect(parseEmailUrl('smtp://mx.example?ssl=1&timeout=7.5', 'emailUrl')).toMatchObject({ emailUseSsl: true, emailTimeout: 7.5 });
+    expect(parseEmailUrl('smtp://mx.example', 'emailUrl')).toMatchObject({
+      emailPort: 25,
+      emailUseTls: false,
+      emailUseSsl: false,
+      emailHostUser: '',
+    });
+    expect(parseEmailUrl('smtps://u:p@mx.example', 'emailUrl')).toMatchObject({
+      emailPort: 465,
+      emailUseSsl: true,
+      emailUseTls: false,
+    });
+    expect(parseEmailUrl('smtp://mx.example?ssl=1&timeout=7.5', 'emailUrl')).toMatchObject({
+      emailUseSsl: true,
+      emailTimeout: 7.5,
+    });
     expect(parseEmailUrl('smtp://[::1]:2525', 'emailUrl')).toMatchObject({ emailHost: '::1', emailPort: 2525 });
   });
 
@@ -31,7 +43,10 @@ describe('parseEmailUrl', () => {
     expect(parseEmailUrl('console:', 'emailUrl')).toEqual({ emailBackend: 'console' });
     expect(parseEmailUrl('locmem:', 'emailUrl')).toEqual({ emailBackend: 'locmem' });
     expect(parseEmailUrl('dummy:', 'emailUrl')).toEqual({ emailBackend: 'dummy' });
-    expect(parseEmailUrl('file:///var/mail/out%20box', 'emailUrl')).toEqual({ emailBackend: 'file', emailFilePath: '/var/mail/out box' });
+    expect(parseEmailUrl('file:///var/mail/out%20box', 'emailUrl')).toEqual({
+      emailBackend: 'file',
+      emailFilePath: '/var/mail/out box',
+    });
   });
 
   it.each([
@@ -91,10 +106,19 @@ describe('emailUrl in the layers', () => {
     process.env.EMAIL_URL = 'smtps://bob:s3cret@url-host.example';
     const s = getSettings();
     expect([s.emailBackend, s.emailHost, s.emailPort, s.emailHostUser, s.emailHostPassword, s.emailUseSsl]).toEqual([
-      'smtp', 'url-host.example', 465, 'bob', 's3cret', true,
+      'smtp',
+      'url-host.example',
+      465,
+      'bob',
+      's3cret',
+      true,
     ]);
     configure({ emailUrl: 'smtp://other.example:26', emailHost: 'ignored.example' });
-    expect([getSettings().emailHost, getSettings().emailPort, getSettings().emailUseSsl]).toEqual(['other.example', 26, false]);
+    expect([getSettings().emailHost, getSettings().emailPort, getSettings().emailUseSsl]).toEqual([
+      'other.example',
+      26,
+      false,
+    ]);
   });
 
   it('keeps the layers in order: configure() beats an EMAIL_URL from the environment', () => {
@@ -118,7 +142,9 @@ describe('passwords never show', () => {
     configure({
       emailHostPassword: 'pa55word-clear',
       emailUrl: 'smtp://user:url-pa55@mx.example',
-      mailers: { default: { options: { host: 'h', password: 'mailer-pa55', pwd: 'typo-pa55', tlsOptions: { key: 'pa55-key' } } } },
+      mailers: {
+        default: { options: { host: 'h', password: 'mailer-pa55', pwd: 'typo-pa55', tlsOptions: { key: 'pa55-key' } } },
+      },
     });
     const s = getSettings();
     expect(s.emailHostPassword).toBe('url-pa55'); // the URL wins within the layer
@@ -139,7 +165,9 @@ describe('passwords never show', () => {
   });
 
   it('are not echoed by a wrong-type error', () => {
-    expect(() => configure({ emailHostPassword: 12345678 } as never)).toThrow(/"emailHostPassword" must be a string; got a number/);
+    expect(() => configure({ emailHostPassword: 12345678 } as never)).toThrow(
+      /"emailHostPassword" must be a string; got a number/,
+    );
     expect(() => configure({ emailHostPassword: 12345678 } as never)).not.toThrow(/12345678/);
     expect(() => configure({ emailUrl: 'smtp://u:pa55@mx?nope=1' })).not.toThrow(/pa55/);
   });

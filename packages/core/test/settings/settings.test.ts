@@ -72,7 +72,9 @@ describe('configure()', () => {
   });
 
   it('points an environment-variable name at its setting', () => {
-    expect(() => configure({ EMAIL_HOST_USER: 'x' } as never)).toThrow(/"EMAIL_HOST_USER" is the environment variable of "emailHostUser"/);
+    expect(() => configure({ EMAIL_HOST_USER: 'x' } as never)).toThrow(
+      /"EMAIL_HOST_USER" is the environment variable of "emailHostUser"/,
+    );
     expect(() => configure({ email_use_tls: true } as never)).toThrow(/Did you mean "emailUseTls"/);
   });
 
@@ -105,7 +107,11 @@ describe('configure()', () => {
 
   it('accepts null where the setting is nullable and keeps admins as given', () => {
     configure({ emailTimeout: 10, emailFilePath: '/tmp/x' });
-    configure({ emailTimeout: null, emailFilePath: null, admins: ['Ann <ann@example.com>', ['Bob', 'bob@example.com']] });
+    configure({
+      emailTimeout: null,
+      emailFilePath: null,
+      admins: ['Ann <ann@example.com>', ['Bob', 'bob@example.com']],
+    });
     const s = getSettings();
     expect(s.emailTimeout).toBeNull();
     expect(s.emailFilePath).toBeNull();
@@ -167,18 +173,31 @@ describe('the environment', () => {
       DEFAULT_CHARSET: 'iso-8859-1',
     });
     const s = getSettings();
-    expect([s.emailBackend, s.emailHost, s.emailHostUser, s.emailHostPassword, s.emailSslCertfile, s.emailSslKeyfile]).toEqual([
-      'console', 'mx.example', 'me', 'pw', '/c.pem', '/k.pem',
-    ]);
+    expect([
+      s.emailBackend,
+      s.emailHost,
+      s.emailHostUser,
+      s.emailHostPassword,
+      s.emailSslCertfile,
+      s.emailSslKeyfile,
+    ]).toEqual(['console', 'mx.example', 'me', 'pw', '/c.pem', '/k.pem']);
     expect([s.emailFilePath, s.defaultFromEmail, s.serverEmail, s.emailSubjectPrefix, s.defaultCharset]).toEqual([
-      '/var/mail', 'from@example.com', 'server@example.com', '', 'iso-8859-1',
+      '/var/mail',
+      'from@example.com',
+      'server@example.com',
+      '',
+      'iso-8859-1',
     ]);
   });
 
   it('splits ADMINS and MANAGERS on commas outside quotes and angle brackets', () => {
     process.env.ADMINS = 'Ann <ann@example.com>, "Doe, John" <john@example.com>,bob@example.com, ';
     process.env.MANAGERS = 'm@example.com';
-    expect(getSettings().admins).toEqual(['Ann <ann@example.com>', '"Doe, John" <john@example.com>', 'bob@example.com']);
+    expect(getSettings().admins).toEqual([
+      'Ann <ann@example.com>',
+      '"Doe, John" <john@example.com>',
+      'bob@example.com',
+    ]);
     expect(getSettings().managers).toEqual(['m@example.com']);
   });
 
@@ -186,7 +205,11 @@ describe('the environment', () => {
     process.env.EMAIL_PORT = '';
     process.env.EMAIL_USE_TLS = ' ';
     process.env.EMAIL_FILE_PATH = '';
-    expect([getSettings().emailPort, getSettings().emailUseTls, getSettings().emailFilePath]).toEqual([25, false, null]);
+    expect([getSettings().emailPort, getSettings().emailUseTls, getSettings().emailFilePath]).toEqual([
+      25,
+      false,
+      null,
+    ]);
   });
 
   it.each([
@@ -231,7 +254,12 @@ describe('getSetting() (one setting, for hot paths)', () => {
       for (const name of SETTING_NAMES) expect([name, getSetting(name)]).toEqual([name, all[name]]);
     };
     check();
-    Object.assign(process.env, { DEFAULT_FROM_EMAIL: 'env@example.com', EMAIL_USE_LOCALTIME: '1', ADMINS: 'a@x, b@x', EMAIL_URL: 'smtp://u:p@h:26' });
+    Object.assign(process.env, {
+      DEFAULT_FROM_EMAIL: 'env@example.com',
+      EMAIL_USE_LOCALTIME: '1',
+      ADMINS: 'a@x, b@x',
+      EMAIL_URL: 'smtp://u:p@h:26',
+    });
     check();
     configure({ defaultFromEmail: 'conf@example.com', defaultCharset: 'iso-8859-1', emailHost: 'conf.example' });
     check();

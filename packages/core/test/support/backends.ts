@@ -62,7 +62,13 @@ export class RecordingBackend extends BaseEmailBackend {
 
 /** A plain message to `to@example.com` with `subject`. */
 export function msg(subject: string, extra: Partial<ConstructorParameters<typeof EmailMessage>[0]> = {}): EmailMessage {
-  return new EmailMessage({ subject, body: `Body of ${subject}`, fromEmail: 'from@example.com', to: ['to@example.com'], ...extra });
+  return new EmailMessage({
+    subject,
+    body: `Body of ${subject}`,
+    fromEmail: 'from@example.com',
+    to: ['to@example.com'],
+    ...extra,
+  });
 }
 
 /**

@@ -45,14 +45,20 @@ describe.each([
     const mail = await simpleParser(await batches[0]![0]!.message().asBytes());
     expect(mail.subject).toBe('[Mail] Oops');
     expect(mail.from?.value[0]?.address).toBe('root@localhost');
-    expect((mail.to as { value: { address: string }[] }).value.map((v) => v.address)).toEqual(['ops@example.com', 'dev@example.com']);
+    expect((mail.to as { value: { address: string }[] }).value.map((v) => v.address)).toEqual([
+      'ops@example.com',
+      'dev@example.com',
+    ]);
     expect(mail.html).toBe('<h1>Oops</h1>');
   });
 
   it('takes using, connection and failSilently', async () => {
     const failing = captureBackend({ fail: true });
     const ok = captureBackend();
-    configure({ [setting]: ['a@example.com'], mailers: { default: { backend: ok.Backend }, alerts: { backend: failing.Backend } } });
+    configure({
+      [setting]: ['a@example.com'],
+      mailers: { default: { backend: ok.Backend }, alerts: { backend: failing.Backend } },
+    });
     await expect(send({ subject: 's', message: 'm', using: 'alerts', failSilently: true })).resolves.toBeUndefined();
     expect(failing.instances[0]!.alias).toBe('alerts');
     await expect(send({ subject: 's', message: 'm', using: 'alerts' })).rejects.toThrow(/refused \[Mail\] s/);

@@ -17,7 +17,12 @@ describe('sendMail', () => {
   it('sends one message through a new default connection and resolves to 1', async () => {
     const { Backend, instances, batches, log } = captureBackend();
     configure({ emailBackend: Backend });
-    const count = await sendMail({ subject: 'Subject here', message: 'Here is the message.', fromEmail: 'from@example.com', recipientList: ['to@example.com', 'Two <two@example.com>'] });
+    const count = await sendMail({
+      subject: 'Subject here',
+      message: 'Here is the message.',
+      fromEmail: 'from@example.com',
+      recipientList: ['to@example.com', 'Two <two@example.com>'],
+    });
     expect(count).toBe(1);
     expect(instances).toHaveLength(1);
     expect(log).toEqual(['open', 'deliver Subject here', 'close']);
@@ -25,7 +30,10 @@ describe('sendMail', () => {
     expect(mail.subject).toBe('Subject here');
     expect(mail.text).toBe('Here is the message.');
     expect(mail.from?.value).toEqual([{ address: 'from@example.com', name: '' }]);
-    expect((mail.to as { value: { address: string }[] }).value.map((v) => v.address)).toEqual(['to@example.com', 'two@example.com']);
+    expect((mail.to as { value: { address: string }[] }).value.map((v) => v.address)).toEqual([
+      'to@example.com',
+      'two@example.com',
+    ]);
     expect(mail.html).toBe(false);
   });
 
@@ -34,13 +42,19 @@ describe('sendMail', () => {
     configure({ emailBackend: Backend, defaultFromEmail: 'Site <noreply@example.com>' });
     await sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'] });
     await sendMail({ subject: 's', message: 'm', fromEmail: null, recipientList: ['a@example.com'] });
-    for (const [message] of batches) expect((await parsed(message!)).from?.value[0]?.address).toBe('noreply@example.com');
+    for (const [message] of batches)
+      expect((await parsed(message!)).from?.value[0]?.address).toBe('noreply@example.com');
   });
 
   it('sends htmlMessage as a text/html alternative', async () => {
     const { Backend, batches } = captureBackend();
     configure({ emailBackend: Backend });
-    await sendMail({ subject: 's', message: 'plain text', htmlMessage: '<p>rich <b>text</b></p>', recipientList: ['a@example.com'] });
+    await sendMail({
+      subject: 's',
+      message: 'plain text',
+      htmlMessage: '<p>rich <b>text</b></p>',
+      recipientList: ['a@example.com'],
+    });
     const message = batches[0]![0]!;
     expect(message).toBeInstanceOf(EmailMultiAlternatives);
     const mail = await parsed(message);
@@ -51,9 +65,20 @@ describe('sendMail', () => {
   it('passes failSilently and the credentials to the default backend', async () => {
     const { Backend, instances } = captureBackend({ fail: true });
     configure({ emailBackend: Backend });
-    expect(await sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'], failSilently: true, authUser: 'me', authPassword: 'pw' })).toBe(0);
+    expect(
+      await sendMail({
+        subject: 's',
+        message: 'm',
+        recipientList: ['a@example.com'],
+        failSilently: true,
+        authUser: 'me',
+        authPassword: 'pw',
+      }),
+    ).toBe(0);
     expect(instances[0]!.options).toEqual({ failSilently: true, username: 'me', password: 'pw' });
-    await expect(sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'] })).rejects.toBeInstanceOf(SendError);
+    await expect(sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'] })).rejects.toBeInstanceOf(
+      SendError,
+    );
   });
 
   it('sends through a given connection without building another', async () => {
@@ -68,12 +93,35 @@ describe('sendMail', () => {
     const main = captureBackend();
     const bulk = captureBackend();
     configure({ mailers: { default: { backend: main.Backend }, bulk: { backend: bulk.Backend } } });
-    expect(await sendMail({ subject: 'b', message: 'm', recipientList: ['a@example.com'], using: 'bulk', failSilently: true })).toBe(1);
-    expect([bulk.instances.length, main.instances.length, bulk.instances[0]!.alias, bulk.instances[0]!.failSilently]).toEqual([1, 0, 'bulk', true]);
+    expect(
+      await sendMail({
+        subject: 'b',
+        message: 'm',
+        recipientList: ['a@example.com'],
+        using: 'bulk',
+        failSilently: true,
+      }),
+    ).toBe(1);
+    expect([
+      bulk.instances.length,
+      main.instances.length,
+      bulk.instances[0]!.alias,
+      bulk.instances[0]!.failSilently,
+    ]).toEqual([1, 0, 'bulk', true]);
     await sendMail({ subject: 'd', message: 'm', recipientList: ['a@example.com'] });
     expect(main.instances[0]!.alias).toBe('default');
-    await expect(sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'], using: 'bulk', connection: new main.Backend() })).rejects.toThrow(TypeError);
-    await expect(sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'], using: 'bulk', authUser: 'u' })).rejects.toThrow(TypeError);
+    await expect(
+      sendMail({
+        subject: 's',
+        message: 'm',
+        recipientList: ['a@example.com'],
+        using: 'bulk',
+        connection: new main.Backend(),
+      }),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      sendMail({ subject: 's', message: 'm', recipientList: ['a@example.com'], using: 'bulk', authUser: 'u' }),
+    ).rejects.toThrow(TypeError);
   });
 
   it('refuses wrong argument types with a TypeError before building a connection', async () => {
@@ -82,10 +130,18 @@ describe('sendMail', () => {
     await expect(sendMail({ subject: 's', message: 'm', recipientList: 'a@example.com' } as never)).rejects.toThrow(
       /recipientList must be a list of addresses, not a string: write \["a@example.com"\]/,
     );
-    await expect(sendMail({ subject: 's', message: 'm', recipientList: [42] } as never)).rejects.toThrow(/recipientList\[0\]/);
-    await expect(sendMail({ subject: 3, message: 'm', recipientList: [] } as never)).rejects.toThrow(/subject must be a string/);
-    await expect(sendMail({ subject: 's', message: null, recipientList: [] } as never)).rejects.toThrow(/message must be a string/);
-    await expect(sendMail({ subject: 's', message: 'm', recipientList: [], fromEmail: 1 } as never)).rejects.toThrow(/fromEmail/);
+    await expect(sendMail({ subject: 's', message: 'm', recipientList: [42] } as never)).rejects.toThrow(
+      /recipientList\[0\]/,
+    );
+    await expect(sendMail({ subject: 3, message: 'm', recipientList: [] } as never)).rejects.toThrow(
+      /subject must be a string/,
+    );
+    await expect(sendMail({ subject: 's', message: null, recipientList: [] } as never)).rejects.toThrow(
+      /message must be a string/,
+    );
+    await expect(sendMail({ subject: 's', message: 'm', recipientList: [], fromEmail: 1 } as never)).rejects.toThrow(
+      /fromEmail/,
+    );
     await expect(sendMail('hello' as never)).rejects.toThrow(TypeError);
     expect(instances).toHaveLength(0);
   });
@@ -94,7 +150,12 @@ describe('sendMail', () => {
     const { Backend, log } = captureBackend();
     configure({ emailBackend: Backend });
     await expect(
-      sendMail({ subject: 'Hi\nBcc: victim@example.com', message: 'm', recipientList: ['a@example.com'], failSilently: true }),
+      sendMail({
+        subject: 'Hi\nBcc: victim@example.com',
+        message: 'm',
+        recipientList: ['a@example.com'],
+        failSilently: true,
+      }),
     ).rejects.toBeInstanceOf(BadHeaderError);
     expect(log).toEqual([]);
   });
@@ -133,10 +194,15 @@ describe('sendMassMail', () => {
   it('checks every tuple before opening anything', async () => {
     const { Backend, instances } = captureBackend();
     configure({ emailBackend: Backend });
-    await expect(sendMassMail([['a', 'm', null, ['x@example.com']], ['b', 'm', null, 'y@example.com']] as never)).rejects.toThrow(
-      /item 1 recipientList must be a list of addresses, not a string/,
+    await expect(
+      sendMassMail([
+        ['a', 'm', null, ['x@example.com']],
+        ['b', 'm', null, 'y@example.com'],
+      ] as never),
+    ).rejects.toThrow(/item 1 recipientList must be a list of addresses, not a string/);
+    await expect(sendMassMail([['only', 'three', null]] as never)).rejects.toThrow(
+      /item 0 must be a \[subject, message, fromEmail, recipientList\] tuple/,
     );
-    await expect(sendMassMail([['only', 'three', null]] as never)).rejects.toThrow(/item 0 must be a \[subject, message, fromEmail, recipientList\] tuple/);
     await expect(sendMassMail('abc' as never)).rejects.toThrow(TypeError);
     expect(instances).toHaveLength(0);
     expect(await sendMassMail([])).toBe(0);

@@ -7,7 +7,16 @@ declare const connection: BaseEmailBackend;
 describe('wrapper signatures', () => {
   it('sendMail', () => {
     expectTypeOf(sendMail({ subject: 's', message: 'm', recipientList: ['a@x'] })).toEqualTypeOf<Promise<number>>();
-    sendMail({ subject: 's', message: 'm', fromEmail: null, recipientList: ['a@x'], failSilently: true, authUser: 'u', authPassword: 'p', htmlMessage: '<p>' });
+    sendMail({
+      subject: 's',
+      message: 'm',
+      fromEmail: null,
+      recipientList: ['a@x'],
+      failSilently: true,
+      authUser: 'u',
+      authPassword: 'p',
+      htmlMessage: '<p>',
+    });
     sendMail({ subject: 's', message: 'm', recipientList: ['a@x'], connection });
     sendMail({ subject: 's', message: 'm', recipientList: ['a@x'], using: 'bulk' });
     // @ts-expect-error recipientList is a list, not a string
@@ -29,7 +38,9 @@ describe('wrapper signatures', () => {
 
   it('mailAdmins / mailManagers', () => {
     expectTypeOf(mailAdmins({ subject: 's', message: 'm' })).toEqualTypeOf<Promise<void>>();
-    expectTypeOf(mailManagers({ subject: 's', message: 'm', htmlMessage: '<p>', using: 'ops', failSilently: true })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(
+      mailManagers({ subject: 's', message: 'm', htmlMessage: '<p>', using: 'ops', failSilently: true }),
+    ).toEqualTypeOf<Promise<void>>();
     // @ts-expect-error mailAdmins takes no recipients: they come from the admins setting
     mailAdmins({ subject: 's', message: 'm', recipientList: ['a@x'] });
   });

@@ -39,15 +39,22 @@ export function formatMessage(message: DebugMessage): string {
     '',
     (message.parsed.text ?? '').replace(/\r\n/g, '\n').trimEnd(),
   ];
-  if (typeof message.parsed.html === 'string') lines.push(`[text/html alternative, ${message.parsed.html.length} characters]`);
+  if (typeof message.parsed.html === 'string')
+    lines.push(`[text/html alternative, ${message.parsed.html.length} characters]`);
   // The other alternatives (a calendar invite): mailparser has them among the attachments.
   const others = (message.alternatives ?? []).filter((a) => a.index > 0 && a.type !== 'text/html');
   for (const alternative of others) {
-    lines.push(`[${alternative.contentType.replace(/\s+/g, ' ')} alternative, ${alternative.content.length} ${typeof alternative.content === 'string' ? 'characters' : 'bytes'}]`);
+    lines.push(
+      `[${alternative.contentType.replace(/\s+/g, ' ')} alternative, ${alternative.content.length} ${typeof alternative.content === 'string' ? 'characters' : 'bytes'}]`,
+    );
   }
   const alternativeParts = new Set(others.map((a) => a.partId));
-  for (const attachment of message.parsed.attachments.filter((a) => a.partId === null || !alternativeParts.has(a.partId))) {
-    lines.push(`[attachment ${attachment.filename ?? '(unnamed)'}, ${attachment.contentType}, ${attachment.size} bytes]`);
+  for (const attachment of message.parsed.attachments.filter(
+    (a) => a.partId === null || !alternativeParts.has(a.partId),
+  )) {
+    lines.push(
+      `[attachment ${attachment.filename ?? '(unnamed)'}, ${attachment.contentType}, ${attachment.size} bytes]`,
+    );
   }
   lines.push(END, '');
   return lines.join('\n');

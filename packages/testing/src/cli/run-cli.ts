@@ -51,7 +51,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const port = values.port === undefined ? 1025 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr.write(`mail-debug-server: --port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}.\n`);
+    io.stderr.write(
+      `mail-debug-server: --port must be a whole number from 0 to 65535, got ${JSON.stringify(values.port)}.\n`,
+    );
     return 1;
   }
   let server: DebugServer;
@@ -70,8 +72,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 function explainListenError(error: unknown, host: string, port: number): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use. Stop the program using it, or pick another port with --port.`;
-  if (code === 'EACCES') return `not allowed to listen on port ${port} on ${host}. Ports below 1024 need privileges; try --port 1025.`;
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `cannot listen on ${host}: no such local address. Try --host 127.0.0.1.`;
+  if (code === 'EADDRINUSE')
+    return `port ${port} on ${host} is already in use. Stop the program using it, or pick another port with --port.`;
+  if (code === 'EACCES')
+    return `not allowed to listen on port ${port} on ${host}. Ports below 1024 need privileges; try --port 1025.`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `cannot listen on ${host}: no such local address. Try --host 127.0.0.1.`;
   return `cannot listen on ${host}:${port}: ${(error as Error)?.message ?? String(error)}`;
 }

@@ -32,7 +32,11 @@ export interface DebugServer {
  * await server.close();
  * ```
  */
-export async function startDebugServer({ host = '127.0.0.1', port = 1025, output = process.stdout }: DebugServerOptions = {}): Promise<DebugServer> {
+export async function startDebugServer({
+  host = '127.0.0.1',
+  port = 1025,
+  output = process.stdout,
+}: DebugServerOptions = {}): Promise<DebugServer> {
   const server = new SMTPServer({
     logger: false,
     disableReverseLookup: true,
@@ -48,7 +52,11 @@ export async function startDebugServer({ host = '127.0.0.1', port = 1025, output
         Promise.all([simpleParser(raw), readAlternatives(raw)]).then(
           ([parsed, alternatives]) => {
             const { mailFrom, rcptTo } = session.envelope;
-            const envelope = { peer: session.remoteAddress, mailFrom: mailFrom ? mailFrom.address : '', rcptTo: rcptTo.map((r) => r.address) };
+            const envelope = {
+              peer: session.remoteAddress,
+              mailFrom: mailFrom ? mailFrom.address : '',
+              rcptTo: rcptTo.map((r) => r.address),
+            };
             output.write(formatMessage({ ...envelope, raw, parsed, alternatives }));
             callback();
           },

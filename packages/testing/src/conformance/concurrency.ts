@@ -9,17 +9,31 @@ async function sendInParallel(env: ConformanceEnv, openFirst: boolean): Promise<
   const backend = await env.create();
   if (openFirst) await backend.open();
   const batches = Array.from({ length: BATCHES }, (_, b) =>
-    Array.from({ length: PER_BATCH }, (_, i) => plainMessage(`${b}.${i}`, { body: `Batch ${b}, message ${i}.\n${'x'.repeat(2000 * (i + 1))}\n` })),
+    Array.from({ length: PER_BATCH }, (_, i) =>
+      plainMessage(`${b}.${i}`, { body: `Batch ${b}, message ${i}.\n${'x'.repeat(2000 * (i + 1))}\n` }),
+    ),
   );
   const counts = await Promise.all(batches.map((batch) => backend.sendMessages(batch)));
   if (openFirst) await backend.close();
-  assert.deepEqual(counts, Array(BATCHES).fill(PER_BATCH), 'every concurrent sendMessages() must resolve to its own batch size');
+  assert.deepEqual(
+    counts,
+    Array(BATCHES).fill(PER_BATCH),
+    'every concurrent sendMessages() must resolve to its own batch size',
+  );
   if (env.viaSmtp && env.capabilities.keepsConnection) {
-    assert.equal(env.ctx.smtp.connections, 1, `concurrent batches must share one connection; the server saw ${env.ctx.smtp.connections}`);
+    assert.equal(
+      env.ctx.smtp.connections,
+      1,
+      `concurrent batches must share one connection; the server saw ${env.ctx.smtp.connections}`,
+    );
   }
   if (!env.capabilities.delivers) return;
   const delivered = await env.delivered();
-  assert.equal(delivered.length, BATCHES * PER_BATCH, `expected ${BATCHES * PER_BATCH} delivered messages, found ${delivered.length}`);
+  assert.equal(
+    delivered.length,
+    BATCHES * PER_BATCH,
+    `expected ${BATCHES * PER_BATCH} delivered messages, found ${delivered.length}`,
+  );
   const order: string[] = [];
   for (const message of delivered) {
     const id = /Conformance message (\d+)\.(\d+)/.exec(message.parsed.subject ?? '');
@@ -42,7 +56,9 @@ export const concurrencyGroup: ConformanceGroup = {
   name: 'concurrency',
   appliesTo: () => true,
   checks: {
-    'concurrent sendMessages calls on a closed backend are all delivered, one batch at a time': (env) => sendInParallel(env, false),
-    'concurrent sendMessages calls on an open backend are all delivered, one batch at a time': (env) => sendInParallel(env, true),
+    'concurrent sendMessages calls on a closed backend are all delivered, one batch at a time': (env) =>
+      sendInParallel(env, false),
+    'concurrent sendMessages calls on an open backend are all delivered, one batch at a time': (env) =>
+      sendInParallel(env, true),
   },
 };

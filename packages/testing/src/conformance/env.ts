@@ -20,7 +20,9 @@ export async function openEnv(options: ConformanceOptions): Promise<OpenEnv> {
   const create = async () => {
     const backend = await options.create(ctx);
     if (backend === null || typeof backend !== 'object' || typeof backend.sendMessages !== 'function') {
-      throw new TypeError('runBackendConformance(): create(ctx) must return a backend (an instance of BaseEmailBackend).');
+      throw new TypeError(
+        'runBackendConformance(): create(ctx) must return a backend (an instance of BaseEmailBackend).',
+      );
     }
     backends.push(backend);
     return backend;
@@ -36,7 +38,11 @@ export async function openEnv(options: ConformanceOptions): Promise<OpenEnv> {
     await mailbox?.flush();
     const delivered = async (): Promise<DeliveredMessage[]> => {
       if (!mailbox) {
-        return smtp.messages.map(({ raw, parsed, envelope }) => ({ raw, parsed, envelope: { mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo } }));
+        return smtp.messages.map(({ raw, parsed, envelope }) => ({
+          raw,
+          parsed,
+          envelope: { mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo },
+        }));
       }
       return Promise.all((await mailbox.read()).map(toDelivered));
     };

@@ -9,14 +9,29 @@ export const envelopeGroup: ConformanceGroup = {
   checks: {
     'Bcc recipients get the message but no Bcc header is written': async (env) => {
       const backend = await env.create();
-      const message = plainMessage('bcc', { cc: ['Copy <cc@example.com>'], bcc: ['Hidden Person <hidden@example.com>', 'h2@example.com'] });
+      const message = plainMessage('bcc', {
+        cc: ['Copy <cc@example.com>'],
+        bcc: ['Hidden Person <hidden@example.com>', 'h2@example.com'],
+      });
       assert.equal(await backend.sendMessages([message]), 1);
       const [delivered] = await env.delivered();
       assert.ok(delivered, 'the message was not delivered');
-      assert.equal(delivered.parsed.headers.has('bcc'), false, 'a Bcc header must never be written (RFC 5322 §3.6.3 lets the sender drop it)');
-      if (delivered.raw) assert.doesNotMatch(delivered.raw.toString('latin1'), /hidden@example\.com/, 'a Bcc address must not appear in the written message');
+      assert.equal(
+        delivered.parsed.headers.has('bcc'),
+        false,
+        'a Bcc header must never be written (RFC 5322 §3.6.3 lets the sender drop it)',
+      );
+      if (delivered.raw)
+        assert.doesNotMatch(
+          delivered.raw.toString('latin1'),
+          /hidden@example\.com/,
+          'a Bcc address must not appear in the written message',
+        );
       if (delivered.envelope) {
-        assert.ok(delivered.envelope.rcptTo.includes('hidden@example.com'), `Bcc recipients must be in the envelope; got ${delivered.envelope.rcptTo.join(', ')}`);
+        assert.ok(
+          delivered.envelope.rcptTo.includes('hidden@example.com'),
+          `Bcc recipients must be in the envelope; got ${delivered.envelope.rcptTo.join(', ')}`,
+        );
       }
     },
     'the envelope holds bare addresses: From, then To, Cc and Bcc': async (env) => {
@@ -45,7 +60,8 @@ export const envelopeGroup: ConformanceGroup = {
       const cc = delivered.parsed.cc;
       const written = (Array.isArray(cc) ? cc : cc ? [cc] : []).flatMap((o) => o.value.map((v) => v.address));
       assert.deepEqual(written, ['cc@example.com'], 'the Cc header must list the Cc recipients');
-      if (delivered.envelope) assert.ok(delivered.envelope.rcptTo.includes('cc@example.com'), 'Cc recipients must be in the envelope');
+      if (delivered.envelope)
+        assert.ok(delivered.envelope.rcptTo.includes('cc@example.com'), 'Cc recipients must be in the envelope');
     },
   },
 };

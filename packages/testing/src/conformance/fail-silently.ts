@@ -31,7 +31,11 @@ export const failSilentlyGroup: ConformanceGroup = {
       const count = await backend.sendMessages(batchWithRefused());
       assert.equal(count, 2, 'the count must exclude the refused message');
       const subjects = (await env.delivered()).map((m) => m.parsed.subject);
-      assert.deepEqual(subjects, ['Conformance message 1', 'Conformance message 3'], 'the other messages must still be delivered');
+      assert.deepEqual(
+        subjects,
+        ['Conformance message 1', 'Conformance message 3'],
+        'the other messages must still be delivered',
+      );
     },
     'without failSilently the batch stops with a SendError counting what was delivered': async (env) => {
       const backend = await refusingBackend(env, false);
@@ -46,7 +50,11 @@ export const failSilentlyGroup: ConformanceGroup = {
     'a backend that cannot connect fails, or resolves 0 with failSilently': async (env) => {
       env.ctx.smtp.faults = { dropAt: 'greeting' };
       const loud = await env.create();
-      await assert.rejects(loud.sendMessages([plainMessage(1)]), SendError, 'a dropped connection must reject with SendError');
+      await assert.rejects(
+        loud.sendMessages([plainMessage(1)]),
+        SendError,
+        'a dropped connection must reject with SendError',
+      );
       const quiet = await env.create();
       quiet.failSilently = true;
       assert.equal(await quiet.sendMessages([plainMessage(2)]), 0, 'with failSilently a failed connection resolves 0');

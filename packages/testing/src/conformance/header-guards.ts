@@ -45,7 +45,12 @@ export const HEADER_INJECTIONS: Record<string, (message: EmailMessage) => void> 
 };
 
 /** Poison a fresh message with `inject` and send it (with others) as `batch` says. */
-async function expectRefused(env: ConformanceEnv, field: string, batch: 'alone' | 'after a good one', failSilently: boolean): Promise<void> {
+async function expectRefused(
+  env: ConformanceEnv,
+  field: string,
+  batch: 'alone' | 'after a good one',
+  failSilently: boolean,
+): Promise<void> {
   const backend = await env.create();
   backend.failSilently = failSilently;
   let sending: Promise<number>;
@@ -58,12 +63,23 @@ async function expectRefused(env: ConformanceEnv, field: string, batch: 'alone' 
     assert.ok(error instanceof BadHeaderError, `poisoning ${field} threw ${String(error)}, expected a BadHeaderError`);
     return;
   }
-  await assert.rejects(sending, (error: unknown) => {
-    assert.ok(error instanceof BadHeaderError, `a CR/LF in ${field} must reject with BadHeaderError, got ${String(error)}`);
-    return true;
-  }, `a CR/LF in ${field} must be refused${failSilently ? ', even with failSilently' : ''}`);
+  await assert.rejects(
+    sending,
+    (error: unknown) => {
+      assert.ok(
+        error instanceof BadHeaderError,
+        `a CR/LF in ${field} must reject with BadHeaderError, got ${String(error)}`,
+      );
+      return true;
+    },
+    `a CR/LF in ${field} must be refused${failSilently ? ', even with failSilently' : ''}`,
+  );
   const delivered = await env.delivered();
-  assert.equal(delivered.length, 0, `nothing may be sent when ${field} is poisoned (${batch}); ${delivered.length} message(s) went out`);
+  assert.equal(
+    delivered.length,
+    0,
+    `nothing may be sent when ${field} is poisoned (${batch}); ${delivered.length} message(s) went out`,
+  );
 }
 
 /** Header injection is refused for every field, before anything is sent, and failSilently never hides it. */
@@ -77,7 +93,8 @@ export const headerGuardsGroup: ConformanceGroup = {
         (env: ConformanceEnv) => expectRefused(env, field, 'alone', false),
       ]),
     ),
-    'a poisoned message stops the whole batch before the good one goes out': (env) => expectRefused(env, 'subject', 'after a good one', false),
+    'a poisoned message stops the whole batch before the good one goes out': (env) =>
+      expectRefused(env, 'subject', 'after a good one', false),
     'failSilently does not hide a BadHeaderError': (env) => expectRefused(env, 'to', 'alone', true),
   },
 };

@@ -11,7 +11,8 @@ export const lifecycleGroup: ConformanceGroup = {
       const backend = await env.create();
       const first = await backend.open();
       assert.equal(typeof first, 'boolean', 'open() must resolve to a boolean');
-      if (env.capabilities.keepsConnection) assert.equal(first, true, 'the first open() must resolve true (it opened a connection)');
+      if (env.capabilities.keepsConnection)
+        assert.equal(first, true, 'the first open() must resolve true (it opened a connection)');
       assert.equal(await backend.open(), false, 'open() on an open backend must resolve false');
       await backend.close();
     },
@@ -21,7 +22,8 @@ export const lifecycleGroup: ConformanceGroup = {
       await backend.open();
       await backend.close();
       await backend.close();
-      if (env.capabilities.keepsConnection) assert.equal(await backend.open(), true, 'open() after close() must open a new connection');
+      if (env.capabilities.keepsConnection)
+        assert.equal(await backend.open(), true, 'open() after close() must open a new connection');
       await backend.close();
     },
     'sendMessages leaves an already open connection open, and reuses it': async (env) => {
@@ -32,7 +34,11 @@ export const lifecycleGroup: ConformanceGroup = {
       assert.equal(await backend.open(), false, 'sendMessages must not close a connection it did not open');
       await backend.close();
       if (env.viaSmtp && env.capabilities.keepsConnection) {
-        assert.equal(env.ctx.smtp.connections, 1, `two batches between open() and close() must share one connection; the server saw ${env.ctx.smtp.connections}`);
+        assert.equal(
+          env.ctx.smtp.connections,
+          1,
+          `two batches between open() and close() must share one connection; the server saw ${env.ctx.smtp.connections}`,
+        );
       }
       if (env.capabilities.delivers) assert.equal((await env.delivered()).length, 2, 'both messages must be delivered');
     },
@@ -51,7 +57,8 @@ export const lifecycleGroup: ConformanceGroup = {
         await using held = backend;
         await held.open();
       }
-      if (env.capabilities.keepsConnection) assert.equal(await backend.open(), true, 'leaving an await using block must close the connection');
+      if (env.capabilities.keepsConnection)
+        assert.equal(await backend.open(), true, 'leaving an await using block must close the connection');
       await backend.close();
     },
   },

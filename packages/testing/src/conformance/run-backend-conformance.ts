@@ -34,7 +34,10 @@ export const conformanceGroups: readonly ConformanceGroup[] = [
  * runBackendConformance({ create: (ctx) => new EmailBackend(ctx.smtp.backendOptions()) });
  * ```
  */
-export function runBackendConformance(options: ConformanceOptions, groups: readonly ConformanceGroup[] = conformanceGroups): void {
+export function runBackendConformance(
+  options: ConformanceOptions,
+  groups: readonly ConformanceGroup[] = conformanceGroups,
+): void {
   if (typeof options?.create !== 'function') {
     throw new TypeError('runBackendConformance() needs { create(ctx) } returning a fresh backend.');
   }
@@ -65,7 +68,9 @@ export function describeGroup(group: ConformanceGroup, options: ConformanceOptio
       it(title, async (test) => {
         const { env } = open as OpenEnv;
         if (!group.appliesTo(env.capabilities, { viaSmtp: env.viaSmtp })) {
-          test.skip(`does not apply to capabilities ${JSON.stringify(env.capabilities)}${env.viaSmtp ? '' : ' with a mailbox'}`);
+          test.skip(
+            `does not apply to capabilities ${JSON.stringify(env.capabilities)}${env.viaSmtp ? '' : ' with a mailbox'}`,
+          );
           return;
         }
         await check(env);

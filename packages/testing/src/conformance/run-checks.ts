@@ -21,7 +21,10 @@ export interface CheckResult {
  * const failed = results.filter((r) => r.status === 'failed');
  * ```
  */
-export async function runConformanceChecks(groups: readonly ConformanceGroup[], options: ConformanceOptions): Promise<CheckResult[]> {
+export async function runConformanceChecks(
+  groups: readonly ConformanceGroup[],
+  options: ConformanceOptions,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const group of groups) {
     for (const [check, run] of Object.entries(group.checks)) {

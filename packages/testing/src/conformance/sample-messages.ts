@@ -2,7 +2,10 @@ import { EmailMessage, EmailMultiAlternatives } from '@mail/core';
 import type { ParsedMail } from 'mailparser';
 
 /** A plain message for the checks; `n` makes its subject and body unique. */
-export function plainMessage(n: number | string = 1, overrides: ConstructorParameters<typeof EmailMessage>[0] = {}): EmailMessage {
+export function plainMessage(
+  n: number | string = 1,
+  overrides: ConstructorParameters<typeof EmailMessage>[0] = {},
+): EmailMessage {
   return new EmailMessage({
     subject: `Conformance message ${n}`,
     body: `Body of message ${n}.\n`,

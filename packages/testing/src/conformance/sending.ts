@@ -26,13 +26,21 @@ export const sendingGroup: ConformanceGroup = {
       assert.equal(count, 3, 'sendMessages() of 3 messages must resolve to 3');
       if (!env.capabilities.delivers) return;
       const subjects = (await env.delivered()).map((m) => m.parsed.subject);
-      assert.deepEqual(subjects, ['Conformance message 1', 'Conformance message 2', 'Conformance message 3'], 'each message delivered once, in order');
+      assert.deepEqual(
+        subjects,
+        ['Conformance message 1', 'Conformance message 2', 'Conformance message 3'],
+        'each message delivered once, in order',
+      );
     },
     'any iterable of messages is accepted, and a non-iterable is a TypeError': async (env) => {
       const backend = await env.create();
       const batch = new Set([plainMessage(1), plainMessage(2)]);
       assert.equal(await backend.sendMessages(batch as never), 2, 'sendMessages(new Set([a, b])) must resolve to 2');
-      await assert.rejects(() => backend.sendMessages(plainMessage(3) as never), TypeError, 'sendMessages(message) without an array must be a TypeError');
+      await assert.rejects(
+        () => backend.sendMessages(plainMessage(3) as never),
+        TypeError,
+        'sendMessages(message) without an array must be a TypeError',
+      );
     },
   },
 };

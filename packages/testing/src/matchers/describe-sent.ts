@@ -20,7 +20,9 @@ export function describeOne(email: SentEmail): string {
   if (email.bcc.length) parts[0] += `, bcc: ${email.bcc.join(', ')}`;
   parts.push(JSON.stringify(email.subject));
   if (email.attachments.length) {
-    parts.push(`attachments: ${email.attachments.map((a) => a.filename ?? `(${a.contentType ?? 'unnamed'})`).join(', ')}`);
+    parts.push(
+      `attachments: ${email.attachments.map((a) => a.filename ?? `(${a.contentType ?? 'unnamed'})`).join(', ')}`,
+    );
   }
   if (email.alternatives.length) parts.push(`alternatives: ${email.alternatives.map((a) => a.mimetype).join(', ')}`);
   return parts.join(' | ');
@@ -33,6 +35,7 @@ export function pick(email: SentEmail, keys: readonly string[]): Record<string, 
     if (key === 'headers' || key === 'attachments') continue;
     out[key] = email[key as keyof SentEmail];
   }
-  if (keys.includes('attachments')) out.attachments = email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType }));
+  if (keys.includes('attachments'))
+    out.attachments = email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType }));
   return out;
 }

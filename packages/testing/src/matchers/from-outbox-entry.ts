@@ -65,11 +65,22 @@ export function fromOutboxEntry(entry: OutboxEntryLike): SentEmail {
 
 /** `[filename, content, mimetype]`, `{ filename, content, mimetype }`, a MimePart or an attached EmailMessage. */
 function toAttachment(item: unknown): SentAttachment {
-  if (Array.isArray(item)) return { filename: item[0] ?? undefined, content: item[1], contentType: item[2] ?? undefined };
+  if (Array.isArray(item))
+    return { filename: item[0] ?? undefined, content: item[1], contentType: item[2] ?? undefined };
   if (isOutboxEntry(item)) return { filename: undefined, content: item, contentType: 'message/rfc822' };
-  const a = (item ?? {}) as { filename?: string | null; path?: string; content?: unknown; mimetype?: string | null; contentType?: string };
+  const a = (item ?? {}) as {
+    filename?: string | null;
+    path?: string;
+    content?: unknown;
+    mimetype?: string | null;
+    contentType?: string;
+  };
   const filename = a.filename ?? (typeof a.path === 'string' ? a.path.split(/[\\/]/).pop() : undefined);
-  const attachment: SentAttachment = { filename: filename ?? undefined, content: a.content, contentType: a.mimetype ?? a.contentType ?? undefined };
+  const attachment: SentAttachment = {
+    filename: filename ?? undefined,
+    content: a.content,
+    contentType: a.mimetype ?? a.contentType ?? undefined,
+  };
   if (isAttachedFile(a.content)) {
     // attachFile() keeps only the path (the content is streamed at send time): read the file
     // when a matcher compares the content, so `content: '…'` works as for any other attachment.
@@ -95,7 +106,13 @@ function toAttachment(item: unknown): SentAttachment {
 /** `attachFile()`'s content (core's `AttachedFile`): a path and the size it had when attached. */
 function isAttachedFile(content: unknown): content is { path: string; size: number } {
   const c = content as { path?: unknown; size?: unknown } | null;
-  return typeof c === 'object' && c !== null && !Buffer.isBuffer(c) && typeof c.path === 'string' && typeof c.size === 'number';
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    !Buffer.isBuffer(c) &&
+    typeof c.path === 'string' &&
+    typeof c.size === 'number'
+  );
 }
 
 function textOf(content: unknown): string | undefined {

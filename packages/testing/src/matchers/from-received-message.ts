@@ -51,13 +51,17 @@ export function fromReceivedMessage(message: ReceivedMessage): SentEmail {
  * `alternatives` has none.
  */
 function otherAlternatives(message: ReceivedMessage): ReceivedAlternative[] {
-  return (message.alternatives ?? []).filter((a) => a.type !== 'text/html' && !(a.type === 'text/plain' && a.index === 0));
+  return (message.alternatives ?? []).filter(
+    (a) => a.type !== 'text/html' && !(a.type === 'text/plain' && a.index === 0),
+  );
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
   return objects.flatMap((object) =>
-    object.value.flatMap((entry) => (entry.group ?? [entry]).map((e) => (e.name ? `${e.name} <${e.address ?? ''}>` : (e.address ?? '')))),
+    object.value.flatMap((entry) =>
+      (entry.group ?? [entry]).map((e) => (e.name ? `${e.name} <${e.address ?? ''}>` : (e.address ?? ''))),
+    ),
   );
 }
 
@@ -70,5 +74,8 @@ function headerValue(parsed: ParsedMail, name: string): string | undefined {
   const line = parsed.headerLines.find((l) => l.key === key)?.line;
   if (line === undefined) return undefined;
   // RFC 5322 §2.2.3: unfolding removes the CRLF before folding whitespace.
-  return line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim();
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .trim();
 }

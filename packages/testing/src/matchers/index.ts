@@ -28,4 +28,10 @@ export { toHaveAlternative, toHaveAttachment, toHaveHeader, toHaveSentEmail, toH
  * expect.extend(mailMatchers);
  * ```
  */
-export const mailMatchers = { toHaveSentEmail, toHaveSentEmailCount, toHaveHeader, toHaveAttachment, toHaveAlternative };
+export const mailMatchers = {
+  toHaveSentEmail,
+  toHaveSentEmailCount,
+  toHaveHeader,
+  toHaveAttachment,
+  toHaveAlternative,
+};

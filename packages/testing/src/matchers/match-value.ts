@@ -17,12 +17,18 @@ export function normalizeText(text: string): string {
 }
 
 /** Match a text value: strings exactly (modulo line endings when `loose`), RegExps by test, else `equals`. */
-export function matchText(ctx: MatcherContext, actual: string | undefined, expected: Matchable, loose = false): boolean {
+export function matchText(
+  ctx: MatcherContext,
+  actual: string | undefined,
+  expected: Matchable,
+  loose = false,
+): boolean {
   if (typeof expected === 'string') {
     if (actual === undefined) return false;
     return loose ? normalizeText(actual) === normalizeText(expected) : actual === expected;
   }
-  if (expected instanceof RegExp) return actual !== undefined && new RegExp(expected.source, expected.flags.replace('g', '')).test(actual);
+  if (expected instanceof RegExp)
+    return actual !== undefined && new RegExp(expected.source, expected.flags.replace('g', '')).test(actual);
   return equalsIn(ctx)(actual, expected);
 }
 
@@ -75,5 +81,10 @@ export function matchAddressList(ctx: MatcherContext, actual: string[], expected
 
 function displayName(address: string): string {
   const angle = address.lastIndexOf('<');
-  return angle < 0 ? '' : address.slice(0, angle).trim().replace(/^"(.*)"$/, '$1');
+  return angle < 0
+    ? ''
+    : address
+        .slice(0, angle)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
 }

@@ -16,17 +16,29 @@ import type { Matchable, MatcherContext, MatcherResult } from './types.js';
  * expect(outbox[0]).toHaveAlternative('text/html', /<a href="https:\/\/example.com\/reset/);
  * ```
  */
-export function toHaveAlternative(this: MatcherContext, received: unknown, mimetype: string, content?: Matchable): MatcherResult {
-  if (typeof mimetype !== 'string' || mimetype === '') throw new TypeError("toHaveAlternative() takes a mimetype such as 'text/html'.");
+export function toHaveAlternative(
+  this: MatcherContext,
+  received: unknown,
+  mimetype: string,
+  content?: Matchable,
+): MatcherResult {
+  if (typeof mimetype !== 'string' || mimetype === '')
+    throw new TypeError("toHaveAlternative() takes a mimetype such as 'text/html'.");
   const sent = toSentEmails(received);
   const wanted = parseMimetype(mimetype);
   // `'text/calendar'` matches an alternative sent as `'text/calendar; method=REQUEST'`; the
   // parameters given must all be there (a received part also has the charset it was sent in).
   const fits = (m: string) => {
     const actual = parseMimetype(m);
-    return actual.type === wanted.type && [...wanted.params].every(([name, value]) => actual.params.get(name) === value);
+    return (
+      actual.type === wanted.type && [...wanted.params].every(([name, value]) => actual.params.get(name) === value)
+    );
   };
-  const pass = sent.some((email) => email.alternatives.some((a) => fits(a.mimetype) && (content === undefined || matchContent(this, a.content, content))));
+  const pass = sent.some((email) =>
+    email.alternatives.some(
+      (a) => fits(a.mimetype) && (content === undefined || matchContent(this, a.content, content)),
+    ),
+  );
   const listing = sent.map((email, i) => `  ${i + 1}. ${describeOne(email)}`).join('\n') || 'No email was sent.';
   const described = content === undefined ? mimetype : `${mimetype} with ${formatCriteria(content)}`;
   return {

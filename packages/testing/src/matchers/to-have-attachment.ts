@@ -23,7 +23,9 @@ export function toHaveAttachment(
   const wanted: AttachmentCriteria = { ...criteria, filename };
   const pass = sent.some((email) => email.attachments.some((attachment) => matchAttachment(this, attachment, wanted)));
   const listing = sent.map((email, i) => `  ${i + 1}. ${describeOne(email)}`).join('\n') || 'No email was sent.';
-  const attachments = sent.flatMap((email) => email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType })));
+  const attachments = sent.flatMap((email) =>
+    email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType })),
+  );
   return {
     pass,
     message: () => `Expected ${pass ? 'no' : 'an'} attachment ${formatCriteria(wanted)}.\n${listing}`,

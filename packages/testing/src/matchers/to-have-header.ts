@@ -15,7 +15,8 @@ import type { Matchable, MatcherContext, MatcherResult } from './types.js';
  * ```
  */
 export function toHaveHeader(this: MatcherContext, received: unknown, name: string, value?: Matchable): MatcherResult {
-  if (typeof name !== 'string' || name === '') throw new TypeError('toHaveHeader() takes a header name as its first argument.');
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError('toHaveHeader() takes a header name as its first argument.');
   const sent = toSentEmails(received);
   const values = sent.map((email) => email.header(name));
   const pass = values.some((actual) => actual !== undefined && (value === undefined || matchText(this, actual, value)));
@@ -23,7 +24,10 @@ export function toHaveHeader(this: MatcherContext, received: unknown, name: stri
   return {
     pass,
     message: () => {
-      const found = sent.map((email, i) => `  ${i + 1}. ${name}: ${values[i] === undefined ? '(absent)' : JSON.stringify(values[i])} in ${describeOne(email)}`);
+      const found = sent.map(
+        (email, i) =>
+          `  ${i + 1}. ${name}: ${values[i] === undefined ? '(absent)' : JSON.stringify(values[i])} in ${describeOne(email)}`,
+      );
       return `Expected ${pass ? 'no message with' : 'a message with'} ${wanted}.\n${found.join('\n') || 'No email was sent.'}`;
     },
     actual: values.length === 1 ? values[0] : values,

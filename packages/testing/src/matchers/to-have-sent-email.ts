@@ -18,7 +18,8 @@ export function toHaveSentEmail(this: MatcherContext, received: unknown, criteri
     const pass = sent.length > 0;
     return {
       pass,
-      message: () => (pass ? `Expected no email to be sent. ${describeSent(sent)}` : 'Expected an email to be sent, but none was.'),
+      message: () =>
+        pass ? `Expected no email to be sent. ${describeSent(sent)}` : 'Expected an email to be sent, but none was.',
       actual: sent.length,
       expected: pass ? 0 : '>= 1',
     };
@@ -32,9 +33,12 @@ export function toHaveSentEmail(this: MatcherContext, received: unknown, criteri
   return {
     pass,
     message: () => {
-      if (pass) return `Expected no email matching ${wanted}, but email ${index + 1} matches: ${describeOne(sent[index])}`;
+      if (pass)
+        return `Expected no email matching ${wanted}, but email ${index + 1} matches: ${describeOne(sent[index])}`;
       const closest = results.reduce((best, failed, i) => (failed.length < results[best].length ? i : best), 0);
-      const hint = sent.length ? `\nClosest is email ${closest + 1}, which differs in: ${results[closest].join(', ')}.` : '';
+      const hint = sent.length
+        ? `\nClosest is email ${closest + 1}, which differs in: ${results[closest].join(', ')}.`
+        : '';
       return `Expected an email matching ${wanted}.\n${describeSent(sent)}${hint}`;
     },
     actual: sent.length === 1 ? pick(sent[0], keys) : sent.map((email) => pick(email, keys)),

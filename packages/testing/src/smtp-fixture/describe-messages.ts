@@ -4,7 +4,8 @@ import type { ReceivedMessage } from './types.js';
 export function describeMessages(messages: readonly ReceivedMessage[]): string {
   if (messages.length === 0) return ' (no message arrived).';
   const lines = messages.map(
-    (m, i) => `  ${i + 1}. ${m.envelope.mailFrom} -> ${m.envelope.rcptTo.join(', ')}: ${JSON.stringify(m.parsed.subject ?? '')}`,
+    (m, i) =>
+      `  ${i + 1}. ${m.envelope.mailFrom} -> ${m.envelope.rcptTo.join(', ')}: ${JSON.stringify(m.parsed.subject ?? '')}`,
   );
   return `:\n${lines.join('\n')}`;
 }

@@ -26,7 +26,11 @@ export function decideFault(faults: SmtpFaults, stage: SmtpStage, attempt: numbe
   if (first && (first.at ?? 'data') === stage && attempt <= first.count) {
     // RFC 5321 §4.2.1: 4yz is a transient failure, so a client may retry; 421 closes the channel.
     const code = first.code ?? (stage === 'greeting' ? 421 : 451);
-    return { kind: 'reject', code, message: first.message ?? `Try again later (attempt ${attempt} of ${first.count} scripted to fail)` };
+    return {
+      kind: 'reject',
+      code,
+      message: first.message ?? `Try again later (attempt ${attempt} of ${first.count} scripted to fail)`,
+    };
   }
 
   if (stage === 'mail' && faults.rejectSender) {

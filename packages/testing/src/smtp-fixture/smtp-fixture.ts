@@ -150,7 +150,8 @@ export class SmtpFixture {
       onAuth: (auth, session, callback) => {
         const fixture = self();
         const expected = fixture.#options.auth;
-        const accepted = expected !== undefined && auth.username === expected.username && auth.password === expected.password;
+        const accepted =
+          expected !== undefined && auth.username === expected.username && auth.password === expected.password;
         fixture.#event({ type: 'auth', session: session.id, username: auth.username, code: accepted ? 235 : 535 });
         if (accepted) callback(null, { user: auth.username });
         // RFC 4954 §6: 535 5.7.8 Authentication credentials invalid.
@@ -191,7 +192,13 @@ export class SmtpFixture {
     });
   }
 
-  #apply(action: FaultAction, stage: SmtpStage, session: SMTPServerSession, callback: Callback, address?: string): void {
+  #apply(
+    action: FaultAction,
+    stage: SmtpStage,
+    session: SMTPServerSession,
+    callback: Callback,
+    address?: string,
+  ): void {
     const type = stage === 'greeting' ? null : stage;
     if (action.kind === 'drop') {
       this.#event({ type: 'drop', session: session.id, stage, address });

@@ -47,14 +47,18 @@ export class DropsCcBackend extends MemoryBackend {
   protected override async deliverOne(prepared: PreparedMessage): Promise<void> {
     const cc = new Set(prepared.message.cc.map((a) => (/<([^>]+)>/.exec(a)?.[1] ?? a).toLowerCase()));
     const raw = (await prepared.mime.asBytes()).toString('utf8').replace(/^Cc:.*\r\n(?:[ \t].*\r\n)*/im, '');
-    this.store.push({ raw, envelope: { mailFrom: prepared.envelope.from, rcptTo: prepared.envelope.to.filter((a) => !cc.has(a)) } });
+    this.store.push({
+      raw,
+      envelope: { mailFrom: prepared.envelope.from, rcptTo: prepared.envelope.to.filter((a) => !cc.has(a)) },
+    });
   }
 }
 
 /** Broken: writes messages by hand without building them, so no header guard runs. */
 export class SkipsGuardsBackend extends MemoryBackend {
   override async sendMessages(messages: Iterable<EmailMessage>): Promise<number> {
-    if (typeof (messages as Iterable<EmailMessage>)?.[Symbol.iterator] !== 'function') throw new TypeError('not iterable');
+    if (typeof (messages as Iterable<EmailMessage>)?.[Symbol.iterator] !== 'function')
+      throw new TypeError('not iterable');
     let count = 0;
     for (const m of messages) {
       const raw = `From: ${m.fromEmail}\r\nTo: ${m.to.join(', ')}\r\nCc: ${m.cc.join(', ')}\r\nSubject: ${m.subject}\r\n\r\n${m.body}`;

@@ -11,7 +11,20 @@ export const LINE_BREAKS = ['\r', '\n', '\r\n', '\u2028', '\u2029', '\u0085'] as
 export const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
 
 /** Other C0 controls and DEL: never raw in a header (refused or encoded). TAB is whitespace. */
-export const OTHER_CONTROLS = ['\0', '\x01', '\x07', '\x08', '\x0b', '\x0c', '\x1b', '\x1c', '\x1d', '\x1e', '\x1f', '\x7f'] as const;
+export const OTHER_CONTROLS = [
+  '\0',
+  '\x01',
+  '\x07',
+  '\x08',
+  '\x0b',
+  '\x0c',
+  '\x1b',
+  '\x1c',
+  '\x1d',
+  '\x1e',
+  '\x1f',
+  '\x7f',
+] as const;
 export const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /** Payloads an attacker types into a form field. */
@@ -91,7 +104,17 @@ export const safeHeaderName: fc.Arbitrary<string> = fc.stringMatching(/^[!-9;-~]
 export const hostileHeaderName: fc.Arbitrary<string> = fc
   .tuple(
     safeHeaderName,
-    fc.constantFrom<string>(' ', ':', '\t', 'é', '\u00a0', ...LINE_BREAKS, ...OTHER_CONTROLS, ...PAYLOADS, ': x\r\nX-Injected'),
+    fc.constantFrom<string>(
+      ' ',
+      ':',
+      '\t',
+      'é',
+      '\u00a0',
+      ...LINE_BREAKS,
+      ...OTHER_CONTROLS,
+      ...PAYLOADS,
+      ': x\r\nX-Injected',
+    ),
     fc.option(safeHeaderName, { nil: '' }),
   )
   .map(([a, bad, b]) => `X-${a}${bad}${b}`);

@@ -21,7 +21,8 @@ export function splitHeaderBlock(raw: Buffer): { headers: RawHeader[]; headerTex
     if (line === '') continue;
     // RFC 5322 §2.2.3: a line starting with WSP continues the previous field (folding).
     if (/^[ \t]/.test(line)) {
-      if (headers.length === 0) throw new Error(`header block starts with a continuation line: ${JSON.stringify(line)}`);
+      if (headers.length === 0)
+        throw new Error(`header block starts with a continuation line: ${JSON.stringify(line)}`);
       headers[headers.length - 1]!.value += line;
       continue;
     }
