@@ -5,7 +5,7 @@
  * on one machine. Prints a markdown table of rates, ratios and targets and
  * writes it to bench/results/latest.md (and, for a full run, bench/LATEST.md).
  *
- *   node bench/run.mjs [--quick] [--only build,smtp,memory,import,locmem]
+ *   node bench/run.mjs [--quick] [--only build,smtp,memory,import,locmem,large]
  *
  * Every contender runs in a child process of its own, one at a time; the
  * SMTP sink is one more process. Django rows need Debian's python3-django
@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { largeFigures, largeSection, largeTargets } from './lib/large.mjs';
 import { startSink } from './lib/sink-control.mjs';
 import { renderFigures, renderTargets } from './lib/table.mjs';
 
@@ -27,7 +28,7 @@ const LIB = join(HERE, 'lib');
 // Debian's python3-django lives under the system interpreter, not a pyenv one on PATH
 const PYTHON = process.env.MAIL_BENCH_PYTHON || '/usr/bin/python3';
 const DJANGO_HINT = "install Debian's python3-django (`sudo apt-get install -y python3-django`) to get the Django rows";
-const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem'];
+const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem', 'large'];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -240,6 +241,7 @@ const run = {
   memory: memorySection,
   import: importSection,
   locmem: locmemSection,
+  large: () => largeSection({ node, passes, results, quick, startSink }),
 };
 for (const s of only) await run[s]();
 const seconds = (performance.now() - started) / 1000;
@@ -264,11 +266,11 @@ const doc = [
   '',
   '## Targets',
   '',
-  renderTargets(results, P),
+  renderTargets(results, P, largeTargets(results, P)),
   '',
   '## All figures',
   '',
-  renderFigures(results, P),
+  renderFigures(results, P, largeFigures(results)),
   '',
   django ? '' : `Django rows skipped: ${DJANGO_HINT}.`,
 ].join('\n');
