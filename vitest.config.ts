@@ -34,6 +34,7 @@ export default defineConfig({
       pkg('backend-file'),
       pkg('backend-locmem'),
       pkg('backend-dummy'),
+      pkg('backend-queue'),
       pkg('testing'),
       'examples/*/vitest.config.ts',
     ],

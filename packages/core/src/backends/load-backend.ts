@@ -29,6 +29,7 @@ export const BACKEND_ALIASES: Readonly<Record<string, string>> = {
   file: '@mail/backend-file',
   locmem: '@mail/backend-locmem',
   dummy: '@mail/backend-dummy',
+  queue: '@mail/backend-queue',
 };
 
 /** A function whose prototype has sendMessages, open and close: a backend class from any copy of core. */

@@ -94,6 +94,9 @@ export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
     return result;
   }
 
+  // The queue backend (@mail/backend-queue) reads its own URL (Redis, queue name, deliverWith) from emailUrl.
+  if (scheme === 'queue') return { emailBackend: 'queue' };
+
   if (params.length > 0) throw fail(`takes no parameters for the ${scheme} backend (got "${params[0]}").`);
   if (scheme === 'file') {
     let dir: string;
@@ -105,7 +108,7 @@ export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
     return { emailBackend: 'file', emailFilePath: dir };
   }
   if (scheme === 'console' || scheme === 'locmem' || scheme === 'dummy') return { emailBackend: scheme };
-  throw fail(`has an unknown scheme "${scheme}:"; use smtp:, smtps:, console:, file:, locmem: or dummy:.`);
+  throw fail(`has an unknown scheme "${scheme}:"; use smtp:, smtps:, console:, file:, locmem:, dummy: or queue:.`);
 }
 
 function decode(part: string, what: string, fail: (why: string) => ConfigurationError): string {

@@ -43,6 +43,10 @@ describe('parseEmailUrl', () => {
     expect(parseEmailUrl('console:', 'emailUrl')).toEqual({ emailBackend: 'console' });
     expect(parseEmailUrl('locmem:', 'emailUrl')).toEqual({ emailBackend: 'locmem' });
     expect(parseEmailUrl('dummy:', 'emailUrl')).toEqual({ emailBackend: 'dummy' });
+    // The queue backend reads the rest of its URL (Redis, queue name, deliverWith) itself.
+    expect(parseEmailUrl('queue://localhost:6379/mail?deliverWith=smtp', 'emailUrl')).toEqual({
+      emailBackend: 'queue',
+    });
     expect(parseEmailUrl('file:///var/mail/out%20box', 'emailUrl')).toEqual({
       emailBackend: 'file',
       emailFilePath: '/var/mail/out box',
