@@ -182,7 +182,9 @@ export class QueueBackend extends BaseEmailBackend {
         producer.lastError && producer.lastError.message !== reason ? ` (${producer.lastError.message})` : '';
       throw new SendError(
         `Could not queue ${jobs.length === 1 ? 'the message' : `the ${jobs.length} messages`} on queue "${this.queueName}" at ${describeRedis(this.redis!)}: ${reason}${last}. ` +
-          `Redis did not confirm them: send again when it is reachable (if the connection dropped while they were written, some may have been stored).`,
+          (jobs.length === 1
+            ? 'Redis did not confirm it: send it again when Redis is reachable (if the connection dropped while it was written, it may have been stored).'
+            : 'Redis did not confirm them: send them again when Redis is reachable (if the connection dropped while they were written, they may have been stored).'),
         { cause: error, sent: 0, transient: true },
       );
     }

@@ -1,6 +1,7 @@
 import { closeProducers, EmailBackend, openQueue } from '@mail/backend-queue';
 import { EmailMessage } from '@mail/core';
 import { type SmtpFixture, startSmtpServer } from '@mail/testing';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasRedis, SKIP_MESSAGE, startRedis, type TestRedis } from './helpers/redis-server.js';
 import { spawnWorker, type WorkerProcess, workerScript } from './helpers/worker-process.js';
@@ -111,6 +112,23 @@ describe.skipIf(!hasRedis)(`mail-worker processes${hasRedis ? '' : ` (${SKIP_MES
     await until('1 failed', async () => (await queue.counts()).failed === 1);
     expect((await cli('drop-failed')).stdout).toMatch(/dropped 1 failed job/);
     expect(await queue.counts()).toMatchObject({ failed: 0, waiting: 0 });
+    await queue.close();
+  });
+
+  it('does not send again a job the accepted-message record has (a worker died after the server accepted it)', async () => {
+    expect(await backend.sendMessages([message('accepted before')])).toBe(1);
+    const queue = await openQueue({ redis: redis.url, queue: queueName });
+    const [job] = await queue.jobs();
+    // What a worker writes right after its mailer accepted the message.
+    const client = new Redis(redis.url);
+    await client.set(`bull:${queueName}:accepted:${job!.id}`, job!.messageId!);
+    client.disconnect();
+    const w = await worker('--verbose');
+    await until('completed', async () => (await queue.counts()).completed === 1);
+    expect(w.stdout()).toMatch(/already accepted: not sent again/);
+    await backend.sendMessages([message('sent once')]);
+    await until('completed', async () => (await queue.counts()).completed === 2);
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['sent once']);
     await queue.close();
   });
 
