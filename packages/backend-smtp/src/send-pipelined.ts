@@ -305,8 +305,8 @@ interface Content {
 function contentOf(mime: MimeMessage): Content {
   // Core's built message says whether every part is in memory (no attachFile to read), and that
   // its line breaks are all CRLF (then dot-stuffing only searches for a dot after a line break).
-  const stuffer = new DotStuffer({ crlf: (mime as { crlf?: unknown }).crlf === true });
-  if ((mime as { isInMemory?: unknown }).isInMemory === true) {
+  const stuffer = new DotStuffer({ crlf: mime.crlf === true });
+  if (mime.isInMemory === true) {
     const bytes = mime.asBytes().then((whole) => [stuffer.push(whole), stuffer.end()]);
     bytes.catch(() => {});
     return { bytes, chunks: noChunks, stuffer, cancel() {} };

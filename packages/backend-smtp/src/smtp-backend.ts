@@ -12,7 +12,12 @@ import { sendOneByOne } from './send-one-by-one.js';
 import { sendPipelined } from './send-pipelined.js';
 import { supportsExtension } from './session.js';
 import { makeScrubber, SmtpError, toSmtpError } from './smtp-error.js';
-import { resolveSmtpOptions, SMTP_OPTION_NAMES, type SmtpBackendOptions } from './smtp-options.js';
+import {
+  type ResolvedSmtpOptions,
+  resolveSmtpOptions,
+  SMTP_OPTION_NAMES,
+  type SmtpBackendOptions,
+} from './smtp-options.js';
 
 /** Time allowed for the reply to QUIT when no `timeout` is set. */
 const QUIT_WAIT_MS = 2_000;
@@ -52,7 +57,7 @@ const QUIT_WAIT_MS = 2_000;
  * const sent = await backend.sendMessages(messages); // one connection for all
  * ```
  */
-export class SmtpBackend extends BaseEmailBackend {
+export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOptions, 'password'> {
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = SMTP_OPTION_NAMES;
 

@@ -1,6 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigurationError, type Settings } from '@mail/core';
-import type { SmtpBackend } from './smtp-backend.js';
 
 /** Options of the SMTP backend. Each one left out (or `null`) comes from the settings. */
 export type SmtpBackendOptions = {
@@ -44,10 +43,18 @@ export const SMTP_OPTION_NAMES: readonly string[] = [
 ];
 
 /** The options after the settings filled the gaps, checked: the backend's public fields and the password. */
-export type ResolvedSmtpOptions = Pick<
-  SmtpBackend,
-  'host' | 'port' | 'username' | 'useTls' | 'useSsl' | 'timeout' | 'sslKeyfile' | 'sslCertfile' | 'tlsOptions'
-> & { password: string };
+export interface ResolvedSmtpOptions {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  useTls: boolean;
+  useSsl: boolean;
+  timeout: number | null;
+  sslKeyfile: string | null;
+  sslCertfile: string | null;
+  tlsOptions: ConnectionOptions;
+}
 
 /**
  * Fill every option not given from the settings (Django: `host or settings.EMAIL_HOST`), then

@@ -5,13 +5,18 @@
  * @module
  */
 
-/** What a wrapper or `EmailMessage.send()` was given to pick a connection. */
-export interface ConnectionChoiceArgs {
-  connection?: unknown;
-  using?: unknown;
-  failSilently?: unknown;
-  authUser?: unknown;
-  authPassword?: unknown;
+/**
+ * What the wrappers and `EmailMessage.send()` take to pick a connection. `Connection` is the
+ * backend type (`BaseEmailBackend` for `connectionFor`); it stays a parameter so this ground-floor
+ * check needs nothing from the backends. The values come from callers who may not use
+ * TypeScript: {@link checkConnectionChoice} checks them at run time.
+ */
+export interface ConnectionChoice<Connection = unknown> {
+  connection?: Connection | null;
+  using?: string | null;
+  failSilently?: boolean;
+  authUser?: string | null;
+  authPassword?: string | null;
 }
 
 /**
@@ -24,7 +29,7 @@ export function checkConnectionChoice({
   failSilently,
   authUser,
   authPassword,
-}: ConnectionChoiceArgs): void {
+}: ConnectionChoice): void {
   if (failSilently !== undefined && typeof failSilently !== 'boolean') {
     throw new TypeError(`failSilently must be a boolean; got ${typeof failSilently}.`);
   }

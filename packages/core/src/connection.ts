@@ -1,7 +1,7 @@
 import { BaseEmailBackend } from './backends/base-email-backend.js';
 import { type BackendClass, isBackendClass, loadBackend } from './backends/load-backend.js';
 import type { BackendOptions } from './backends/types.js';
-import { checkConnectionChoice } from './connection-choice.js';
+import { type ConnectionChoice, checkConnectionChoice } from './connection-choice.js';
 import { type BackendPlan, buildBackend, planMailer } from './mailers.js';
 import { getSettings } from './settings/settings-store.js';
 
@@ -44,15 +44,6 @@ async function planDefault(): Promise<BackendPlan> {
   return { Backend: await loadBackend(settings.emailBackend), options: {}, alias: null };
 }
 
-/** What the wrappers and `EmailMessage.send()` take to pick a connection. */
-export interface ConnectionChoice {
-  connection?: BaseEmailBackend | null;
-  using?: string | null;
-  failSilently?: boolean;
-  authUser?: string | null;
-  authPassword?: string | null;
-}
-
 /**
  * The connection a send goes through: `using` → a new instance of that mailer (with
  * `failSilently` when given); else `connection` as given; else a new default backend, given
@@ -65,7 +56,7 @@ export interface ConnectionChoice {
  * const connection = await connectionFor({ using: 'bulk', failSilently: true });
  * ```
  */
-export async function connectionFor(choice: ConnectionChoice = {}): Promise<BaseEmailBackend> {
+export async function connectionFor(choice: ConnectionChoice<BaseEmailBackend> = {}): Promise<BaseEmailBackend> {
   if (choice === null || typeof choice !== 'object') throw new TypeError('connectionFor() takes an object.');
   const { connection, using, failSilently, authUser, authPassword } = choice;
   checkConnectionChoice(choice);

@@ -10,16 +10,17 @@
  * @packageDocumentation
  */
 
-export { envelopeOf } from './addresses/envelope.js';
 export { type AddressInput, formatAddress, sanitizeAddress } from './addresses/parse-address.js';
 export { BaseEmailBackend, type DeliveryOutcome } from './backends/base-email-backend.js';
-export type { BackendCapabilities, BackendOptions, Envelope, MimeMessage, PreparedMessage } from './backends/types.js';
+export type { BackendCapabilities, BackendOptions, PreparedMessage } from './backends/types.js';
 export { type BackendClass, getConnection } from './connection.js';
 export * from './errors.js';
 export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export { type Mailers, mailers } from './mailers.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
+export { type Envelope, envelopeOf } from './message/envelope.js';
+export type { BuildsItself, MimeMessage } from './mime/mime-message.js';
 export * from './settings.js';
 export {
   type MailAdminsOptions,

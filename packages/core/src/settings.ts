@@ -4,5 +4,12 @@
  * @module
  */
 
-export type { AddressEntry, MailerConfig, SettingName, Settings, SettingsInput } from './settings/definitions.js';
+export type {
+  AddressEntry,
+  BackendConstructor,
+  MailerConfig,
+  SettingName,
+  Settings,
+  SettingsInput,
+} from './settings/definitions.js';
 export { configure, getSettings, resetSettings } from './settings/settings-store.js';

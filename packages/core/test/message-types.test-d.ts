@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { MimeMessage } from '../src/backends/types.js';
 import {
   type Alternative,
   type Attachment,
@@ -10,6 +9,7 @@ import {
   type MimePart,
 } from '../src/message/email-message.js';
 import { EmailMultiAlternatives } from '../src/message/email-multi-alternatives.js';
+import type { MimeMessage } from '../src/mime/mime-message.js';
 
 describe('EmailMessage types', () => {
   it('takes one options object with address lists', () => {

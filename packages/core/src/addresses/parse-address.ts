@@ -4,6 +4,7 @@ import { toASCII } from 'nodemailer/lib/punycode';
 import { InvalidAddressError } from '../errors.js';
 import { checkHeaderValue } from '../headers/check-header.js';
 import { encodeDisplayName } from '../headers/encode-header.js';
+import { quoteString } from '../headers/quoted-string.js';
 
 /** An address as a `'Name <addr>'` string or a `[name, addr]` pair (as `admins` holds them). */
 export type AddressInput = string | readonly [name: string, address: string];
@@ -320,10 +321,10 @@ export function splitAddressHeader(value: string, field: string): string[] {
 }
 
 function quoteGroupName(name: string): string {
-  return /^[\w ]*$/.test(name) ? name : `"${name.replace(/[\\"]/g, '\\$&')}"`;
+  return /^[\w ]*$/.test(name) ? name : quoteString(name);
 }
 
 function mailboxText(name: string, address: string): string {
   if (!address) return name;
-  return name ? `"${name.replace(/[\\"]/g, '\\$&')}" <${address}>` : address;
+  return name ? `${quoteString(name)} <${address}>` : address;
 }

@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BackendImportError } from '../errors.js';
+import type { BackendConstructor } from '../settings/definitions.js';
 import type { BaseEmailBackend } from './base-email-backend.js';
 import {
   findPackageDir,
@@ -48,7 +49,7 @@ export function isBackendClass(value: unknown): value is BackendClass {
  *
  * @throws BackendImportError naming the specifier and what to do.
  */
-export async function loadBackend(spec: string | BackendClass): Promise<BackendClass> {
+export async function loadBackend(spec: string | BackendConstructor): Promise<BackendClass> {
   if (typeof spec === 'function') {
     if (isBackendClass(spec)) return spec;
     throw new BackendImportError(

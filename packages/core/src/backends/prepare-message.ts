@@ -1,5 +1,5 @@
-import { envelopeOf } from '../addresses/envelope.js';
 import type { EmailMessage } from '../message/email-message.js';
+import { envelopeOf } from '../message/envelope.js';
 import type { PreparedMessage } from './types.js';
 
 /**

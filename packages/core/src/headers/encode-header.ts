@@ -1,4 +1,5 @@
 import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
+import { quoteString } from './quoted-string.js';
 
 /**
  * Encoded text per encoded word. `=?UTF-8?Q?` + 52 + `?=` is 64 characters, under the 75 that
@@ -67,7 +68,7 @@ export function encodeDisplayName(name: string): string {
   }
   // RFC 5322 §3.2.3 atext plus spaces needs no quoting.
   if (/^[\w!#$%&'*+\-/=?^`{|}~ ]*$/.test(name)) return name;
-  return `"${name.replace(/[\\"]/g, '\\$&')}"`;
+  return quoteString(name);
 }
 
 /**

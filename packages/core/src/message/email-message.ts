@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+// THE ONE UPWARD EDGE of core (Django's API): a message knows the connection it is sent through
+// (`connection`, `send()`), which sits above it (backends, connection). Only types and the
+// connection check are imported statically; send() loads `../connection.js` when it runs.
 import type { BaseEmailBackend } from '../backends/base-email-backend.js';
-import type { MimeMessage } from '../backends/types.js';
 import { checkConnectionChoice } from '../connection-choice.js';
 import { ConfigurationError } from '../errors.js';
 import { guessMimetype } from '../mime/guess-type.js';
 import { buildMessage } from '../mime/mime-builder.js';
-import { getSettings } from '../settings.js';
+import type { MimeMessage } from '../mime/mime-message.js';
 import {
   AttachedFile,
   type Attachment,
@@ -15,7 +17,8 @@ import {
   type AttachmentItem,
   isMimePart,
   type MimePart,
-} from './mime-part.js';
+} from '../mime/mime-part.js';
+import { getSettings } from '../settings/settings-store.js';
 
 export {
   type Alternative,
@@ -26,7 +29,7 @@ export {
   type AttachmentInput,
   type AttachmentItem,
   type MimePart,
-} from './mime-part.js';
+} from '../mime/mime-part.js';
 
 /**
  * The options of `new EmailMessage({...})`. Address lists are arrays: a plain string for `to`,
@@ -171,7 +174,8 @@ export class EmailMessage {
   async send({ failSilently = false, using }: SendOptions = {}): Promise<number> {
     checkConnectionChoice({ connection: this.connection, using, failSilently }); // even with nothing to send
     if (this.recipients().length === 0) return 0; // Don't bother creating the network connection.
-    // Loaded on first send: keeps the backend loader out of a cold import of the message classes.
+    // The upward edge (see the top of this file), loaded on first send: it keeps the backends and
+    // the loader out of a cold import of the message classes.
     const { connectionFor } = await import('../connection.js');
     const connection = await connectionFor({ connection: this.connection, using, failSilently });
     return connection.sendMessages([this]);

@@ -1,5 +1,5 @@
+import type { Alternative, AlternativeInput } from '../mime/mime-part.js';
 import { EmailMessage, type EmailMessageOptions } from './email-message.js';
-import type { Alternative, AlternativeInput } from './mime-part.js';
 
 /** The options of `new EmailMultiAlternatives({...})`: those of EmailMessage plus `alternatives`. */
 export interface EmailMultiAlternativesOptions extends EmailMessageOptions {

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
-import type { MimeMessage } from '../backends/types.js';
+import type { MimeMessage } from './mime-message.js';
 
 /**
  * Content produced at send time rather than at build time: a file attached with `attachFile`
@@ -67,7 +67,7 @@ export class BuiltMessage implements MimeMessage {
    * writes is CRLF text (header guards refuse line breaks; bodies go through `toCrlf`,
    * quoted-printable or base64). A transport may then skip normalising line ends and only
    * dot-stuff (RFC 5321 §4.5.2), with a search or two instead of a look at every line.
-   * Internal: read by @mail/backend-smtp (tested in test/mime/built-message.test.ts).
+   * The {@link MimeMessage.crlf} hint, read by @mail/backend-smtp.
    */
   readonly crlf: boolean;
 
@@ -89,7 +89,7 @@ export class BuiltMessage implements MimeMessage {
     return this.#headers;
   }
 
-  /** True when every chunk is already in memory (no file or stream to read). */
+  /** True when every chunk is already in memory (no file or stream to read): the {@link MimeMessage.isInMemory} hint. */
   get isInMemory(): boolean {
     this.#inMemory ??= this.chunks.every((c) => typeof c === 'string' || Buffer.isBuffer(c));
     return this.#inMemory;

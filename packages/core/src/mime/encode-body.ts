@@ -170,3 +170,8 @@ const B64_CACHE_BYTES = 4 << 20;
 const b64Cache = new Map<Uint8Array, B64Entry>();
 const b64Seen = new WeakSet<Uint8Array>();
 let b64CacheBytes = 0;
+
+/** Bytes as a Buffer, without a copy. */
+export function toBuffer(content: Buffer | Uint8Array): Buffer {
+  return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+}

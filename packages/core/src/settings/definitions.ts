@@ -1,4 +1,14 @@
-import type { BackendClass } from '../backends/load-backend.js';
+/**
+ * A backend class as a setting holds it: constructed with its options. Settings sit below the
+ * backends, so this is only the shape; the loader checks the rest (`sendMessages`, `open`,
+ * `close`) and every `BackendClass` is one.
+ */
+export type BackendConstructor = (new (
+  options?: any,
+) => object) & {
+  /** The constructor options the backend accepts (see BaseEmailBackend.optionNames). */
+  readonly optionNames?: readonly string[];
+};
 
 /** An `admins`/`managers` entry: `'Name <addr>'` (or a bare address) or a `[name, addr]` pair. */
 export type AddressEntry = string | readonly [name: string, address: string];
@@ -6,7 +16,7 @@ export type AddressEntry = string | readonly [name: string, address: string];
 /** One entry of the `mailers` setting (Django 6.1's `MAILERS`). */
 export interface MailerConfig {
   /** An alias (`'smtp'`, `'console'`, …), a module specifier or a class. Default `'smtp'`. */
-  backend?: string | BackendClass;
+  backend?: string | BackendConstructor;
   /** The backend's constructor options. The mailer's backend takes its options from here alone. */
   options?: Record<string, unknown>;
 }
@@ -14,7 +24,7 @@ export interface MailerConfig {
 /** The resolved settings: `configure()` over the environment over the defaults. */
 export interface Settings {
   /** `EMAIL_BACKEND`: an alias, a module specifier (optionally `#ExportName`) or a class. */
-  readonly emailBackend: string | BackendClass;
+  readonly emailBackend: string | BackendConstructor;
   readonly emailHost: string;
   readonly emailPort: number;
   readonly emailHostUser: string;

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BadHeaderError, ConfigurationError } from '../../src/errors.js';
 import { EmailMessage } from '../../src/message/email-message.js';
-import { AttachedFile } from '../../src/message/mime-part.js';
+import { AttachedFile } from '../../src/mime/mime-part.js';
 import { built, rawHeader } from '../mime/wire-rules.js';
 import { isolateSettings } from '../support/env.js';
 

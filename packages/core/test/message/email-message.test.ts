@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { envelopeOf } from '../../src/addresses/envelope.js';
 import { BadHeaderError } from '../../src/errors.js';
 import { EmailMessage } from '../../src/message/email-message.js';
+import { envelopeOf } from '../../src/message/envelope.js';
 import { configure } from '../../src/settings.js';
 import { built, headerNames, rawHeader } from '../mime/wire-rules.js';
 import { RecordingBackend } from '../support/backends.js';

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
 import { type BackendClass, getConnection } from '../../src/connection.js';
 import { mailers } from '../../src/mailers.js';
-import { configure, getSettings, type Settings } from '../../src/settings.js';
+import { type BackendConstructor, configure, getSettings, type Settings } from '../../src/settings.js';
 
 declare const Custom: BackendClass;
 
@@ -31,7 +31,9 @@ describe('configure()', () => {
     expectTypeOf(s).toEqualTypeOf<Settings>();
     expectTypeOf(s.emailPort).toEqualTypeOf<number>();
     expectTypeOf(s.emailTimeout).toEqualTypeOf<number | null>();
-    expectTypeOf(s.emailBackend).toEqualTypeOf<string | BackendClass>();
+    expectTypeOf(s.emailBackend).toEqualTypeOf<string | BackendConstructor>();
+    // every backend class is a setting value
+    expectTypeOf<BackendClass>().toMatchTypeOf<Settings['emailBackend']>();
     // @ts-expect-error settings are read-only: use configure()
     s.emailHost = 'x';
   });

@@ -1,8 +1,13 @@
-import type { Envelope } from '../backends/types.js';
+import { bareAddresses } from '../addresses/parse-address.js';
 import { InvalidAddressError } from '../errors.js';
-import type { EmailMessage } from '../message/email-message.js';
-import { getSettings } from '../settings.js';
-import { bareAddresses } from './parse-address.js';
+import { getSettings } from '../settings/settings-store.js';
+import type { EmailMessage } from './email-message.js';
+
+/** The envelope of a message: bare addresses, IDNA domains, no display names. */
+export interface Envelope {
+  from: string;
+  to: string[];
+}
 
 /**
  * The SMTP envelope of a message: the sender from `fromEmail` and the recipients from

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EmailMessage } from './email-message.js';
+import type { BuildsItself } from './mime-message.js';
 
 /**
  * A MIME part given as is: attached with `attach(part)` or in `attachments`.
@@ -43,8 +43,8 @@ export class AttachedFile {
   ) {}
 }
 
-/** What an attachment's content may be. */
-export type AttachmentContent = string | Buffer | Uint8Array | EmailMessage | AttachedFile;
+/** What an attachment's content may be; a message that builds itself (an `EmailMessage`) is sent as message/rfc822. */
+export type AttachmentContent = string | Buffer | Uint8Array | BuildsItself | AttachedFile;
 
 /** An attachment as `attachments` holds it (Django's `(filename, content, mimetype)`). */
 export interface Attachment {
@@ -54,8 +54,8 @@ export interface Attachment {
   mimetype: string | null;
 }
 
-/** What `attachments` holds: attachments, parts, and messages attached whole (message/rfc822). */
-export type AttachmentItem = Attachment | MimePart | EmailMessage;
+/** What `attachments` holds: attachments, parts, and messages attached whole (an `EmailMessage`, as message/rfc822). */
+export type AttachmentItem = Attachment | MimePart | BuildsItself;
 
 /** What the `attachments` option accepts. */
 export type AttachmentInput =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeOf } from '../../src/addresses/envelope.js';
 import { InvalidAddressError } from '../../src/errors.js';
 import { EmailMessage } from '../../src/message/email-message.js';
+import { envelopeOf } from '../../src/message/envelope.js';
 import { configure } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 
