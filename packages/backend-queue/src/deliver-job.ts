@@ -1,3 +1,4 @@
+import type { EmailMessage } from '@mail/core';
 import { invalidJobData, type MailJobData } from './job-data.js';
 import type { MailerPool } from './mailer-pool.js';
 import { QueuedMessage } from './queued-message.js';
@@ -31,13 +32,14 @@ export async function deliverJob(
   data: MailJobData,
   pool: MailerPool,
   record?: { jobId: string; accepted: AcceptedRecord },
+  shown?: EmailMessage,
 ): Promise<DeliveryResult> {
   const invalid = invalidJobData(data);
   if (invalid !== null) throw new InvalidJobError(`Cannot deliver this job: ${invalid}.`);
   if (record && (await record.accepted.has(record.jobId, data.messageId))) {
     return { sent: 0, messageId: data.messageId, duplicate: true };
   }
-  const message = new QueuedMessage(data);
+  const message = new QueuedMessage(data, shown);
   const sent = await pool.use(data.deliverWith, (backend) => backend.sendMessages([message]));
   // Best effort: the mailer accepted the message; a record that cannot be written must not make it fail.
   if (record && sent > 0) await record.accepted.add(record.jobId, data.messageId).catch(() => undefined);

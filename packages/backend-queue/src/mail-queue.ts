@@ -3,6 +3,7 @@ import type { DeliveryResult } from './deliver-job.js';
 import type { MailJobData } from './job-data.js';
 import { QueuedMessage } from './queued-message.js';
 import { checkRedis, createRedis, type RedisConnection } from './redis-connection.js';
+import { startWorker } from './worker.js';
 
 /** Where a queue is: as `startWorker()` takes it. */
 export interface QueueLocation {
@@ -32,11 +33,15 @@ export interface QueuedEmail {
   /** The message rebuilt from the job: address fields, subject, and its bytes as queued (`message().asBytes()`). */
   message: QueuedMessage;
   messageId: string | null;
+  /** Envelope sender and recipients (Bcc included). */
+  envelope: { from: string; to: string[] };
   /** The mailer a worker sends it through. */
   deliverWith: string;
   /** When it was queued, and the earliest time it may be sent (ms since the epoch). */
   queuedAt: number;
   sendAfter: number;
+  /** How long it was to wait after being queued (ms, 0: none). */
+  delay: number;
   /** BullMQ priority (0: none). */
   priority: number;
   /** Attempts made so far. */
@@ -54,6 +59,12 @@ export interface MailQueue {
   retryFailed(): Promise<number>;
   /** Delete every failed job and its message; resolves to how many. */
   dropFailed(): Promise<number>;
+  /**
+   * Run the queue now, in this process (for tests): delayed jobs are promoted, a worker sends
+   * every job through its `deliverWith` mailer of this process's settings, and the promise
+   * resolves once nothing is waiting, delayed or active, to how many completed and failed.
+   */
+  drain(options?: { concurrency?: number; timeout?: number }): Promise<{ completed: number; failed: number }>;
   close(): Promise<void>;
 }
 
@@ -84,17 +95,18 @@ export async function openQueue(location: QueueLocation): Promise<MailQueue & As
     await queue.close().catch(() => undefined);
     redis.disconnect();
   };
+  const counts = async (): Promise<QueueCounts> => {
+    const c = await queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+    return {
+      waiting: (c.wait ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+    };
+  };
   return {
-    async counts() {
-      const c = await queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'completed', 'failed');
-      return {
-        waiting: (c.wait ?? 0) + (c.prioritized ?? 0),
-        active: c.active ?? 0,
-        delayed: c.delayed ?? 0,
-        completed: c.completed ?? 0,
-        failed: c.failed ?? 0,
-      };
-    },
+    counts,
     async jobs(states = ['waiting', 'delayed'], limit = 1000) {
       const out: QueuedEmail[] = [];
       for (const state of states) {
@@ -116,6 +128,27 @@ export async function openQueue(location: QueueLocation): Promise<MailQueue & As
         if (ids.length === 0) return dropped;
       }
     },
+    async drain({ concurrency = 1, timeout = 30_000 } = {}) {
+      const before = await counts();
+      await queue.promoteJobs();
+      const worker = await startWorker({ ...location, concurrency, lockDuration: 5000, stalledInterval: 5000 });
+      try {
+        const deadline = Date.now() + timeout;
+        for (;;) {
+          await queue.promoteJobs();
+          const c = await counts();
+          if (c.waiting + c.active + c.delayed === 0) {
+            return { completed: c.completed - before.completed, failed: c.failed - before.failed };
+          }
+          if (Date.now() > deadline) {
+            throw new Error(`drain(): the queue is not empty after ${timeout} ms: ${JSON.stringify(c)}.`);
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      } finally {
+        await worker.close();
+      }
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -129,9 +162,11 @@ function describeJob(job: Job<MailJobData, DeliveryResult>, state: QueuedEmail['
     state,
     message: new QueuedMessage(data),
     messageId: data.messageId,
+    envelope: data.envelope,
     deliverWith: data.deliverWith,
     queuedAt: data.queuedAt,
     sendAfter: job.timestamp + (job.opts.delay ?? 0),
+    delay: job.opts.delay ?? 0,
     priority: job.opts.priority ?? 0,
     attemptsMade: job.attemptsMade,
     failedReason: job.failedReason || undefined,

@@ -207,7 +207,7 @@ export class QueueBackend extends BaseEmailBackend {
       const data = JSON.parse(JSON.stringify(jobs[i]!.data)) as MailJobData;
       let sent: number;
       try {
-        ({ sent } = await deliverJob(data, this.#syncPool!));
+        ({ sent } = await deliverJob(data, this.#syncPool!, undefined, prepared.message));
       } catch (error) {
         outcome.failed(prepared, error);
         continue;

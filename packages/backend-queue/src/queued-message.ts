@@ -9,15 +9,27 @@ const RAW: unique symbol = Symbol.for('@mail/backend-queue.raw') as never;
  * A message rebuilt from a job on the worker: the address fields and subject of the queued
  * message, and `message()` returning the exact bytes built when it was queued (Message-ID,
  * Date, boundaries and attachments as they were), so any backend sends it unchanged.
- * The body is in those bytes; `body` is empty.
+ * The body is in those bytes; `body` is empty (except in sync mode, see the constructor).
  */
 export class QueuedMessage extends EmailMessage {
   declare [RAW]: Buffer;
 
-  constructor(data: MailJobData) {
+  /**
+   * @param shown in sync mode, the queued message itself: its body, alternatives, attachments and
+   *   headers are shown on this one (for the outbox matchers); the bytes are still the job's.
+   */
+  constructor(data: MailJobData, shown?: EmailMessage) {
     const { subject, fromEmail, to, cc, bcc, replyTo } = data.fields;
     super({ subject, fromEmail, to, cc, bcc, replyTo });
     Object.defineProperty(this, RAW, { value: jobBytes(data), enumerable: false });
+    if (shown) {
+      this.body = shown.body;
+      this.contentSubtype = shown.contentSubtype;
+      this.attachments = [...shown.attachments];
+      this.headers = { ...shown.headers };
+      const alternatives = (shown as { alternatives?: unknown }).alternatives;
+      if (Array.isArray(alternatives)) Object.assign(this, { alternatives: [...alternatives] });
+    }
   }
 
   /** The bytes built when the message was queued, unchanged. */

@@ -16,7 +16,13 @@
  */
 import { configure } from '@mail/core';
 import { beforeEach, expect } from 'vitest';
-import { type AttachmentCriteria, type EmailCriteria, type Matchable, mailMatchers } from './matchers/index.js';
+import {
+  type AttachmentCriteria,
+  type EmailCriteria,
+  type Matchable,
+  mailMatchers,
+  type QueuedEmailCriteria,
+} from './matchers/index.js';
 import { clearOutbox, getOutbox } from './outbox.js';
 
 expect.extend(mailMatchers);
@@ -33,6 +39,8 @@ export interface MailMatchers<R = unknown> {
   toHaveAttachment(filename: Matchable, criteria?: Omit<AttachmentCriteria, 'filename'>): R;
   /** The message has an alternative of `mimetype`, with matching content when given. */
   toHaveAlternative(mimetype: string, content?: Matchable): R;
+  /** Some queued job (`await openQueue(…).jobs()`) matches; asynchronous: `await expect(jobs).toHaveQueuedEmail(…)`. */
+  toHaveQueuedEmail(criteria?: QueuedEmailCriteria): Promise<R>;
 }
 
 declare module 'vitest' {

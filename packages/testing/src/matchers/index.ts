@@ -1,10 +1,12 @@
 import { toHaveAlternative } from './to-have-alternative.js';
 import { toHaveAttachment } from './to-have-attachment.js';
 import { toHaveHeader } from './to-have-header.js';
+import { toHaveQueuedEmail } from './to-have-queued-email.js';
 import { toHaveSentEmail } from './to-have-sent-email.js';
 import { toHaveSentEmailCount } from './to-have-sent-email-count.js';
 
 export { describeSent } from './describe-sent.js';
+export { isQueuedEntry, type QueuedEmailCriteria, type QueuedEntryLike } from './to-have-queued-email.js';
 export { toSentEmails } from './to-sent-emails.js';
 export type {
   AsymmetricMatcherLike,
@@ -16,7 +18,7 @@ export type {
   SentAttachment,
   SentEmail,
 } from './types.js';
-export { toHaveAlternative, toHaveAttachment, toHaveHeader, toHaveSentEmail, toHaveSentEmailCount };
+export { toHaveAlternative, toHaveAttachment, toHaveHeader, toHaveQueuedEmail, toHaveSentEmail, toHaveSentEmailCount };
 
 /**
  * Every matcher, ready for `expect.extend(mailMatchers)` (which `import '@mail/testing/vitest'` does).
@@ -34,4 +36,5 @@ export const mailMatchers = {
   toHaveHeader,
   toHaveAttachment,
   toHaveAlternative,
+  toHaveQueuedEmail,
 };

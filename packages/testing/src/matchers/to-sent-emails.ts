@@ -1,6 +1,7 @@
 import type { ReceivedMessage } from '../smtp-fixture/types.js';
 import { fromOutboxEntry, isOutboxEntry } from './from-outbox-entry.js';
 import { fromReceivedMessage, isReceivedMessage } from './from-received-message.js';
+import { isQueuedEntry } from './to-have-queued-email.js';
 import type { SentEmail } from './types.js';
 
 /**
@@ -18,6 +19,11 @@ export function toSentEmails(subject: unknown): SentEmail[] {
   if (Array.isArray(subject)) return subject.flatMap((item) => toSentEmails(item));
   if (isOutboxEntry(subject)) return [fromOutboxEntry(subject)];
   if (isReceivedMessage(subject)) return [fromReceivedMessage(subject)];
+  if (isQueuedEntry(subject)) {
+    throw new TypeError(
+      "This is a queued job, not sent mail: assert on it with toHaveQueuedEmail(), or run the queue first (openQueue(…).drain(), or the backend's sync option) and look at the outbox.",
+    );
+  }
   const fixture = subject as { messages?: unknown } | null;
   if (typeof fixture === 'object' && fixture !== null && Array.isArray(fixture.messages)) {
     return (fixture.messages as ReceivedMessage[]).map(fromReceivedMessage);
