@@ -12,6 +12,7 @@ export interface SmtpReply {
 interface ConnectionInternals {
   _socket: Socket;
   _onSocketData: (chunk: Buffer) => void;
+  options: { socketTimeout?: number };
 }
 
 const CR = 0x0d;
@@ -27,6 +28,26 @@ function overlong(): Error {
   return Object.assign(new Error('The SMTP server sent an overlong reply'), { code: 'EPROTOCOL' });
 }
 
+function mixedCodes(first: string, last: string): Error {
+  // RFC 5321 §4.2.1: every line of a multiline reply carries the same code. A reply that
+  // mixes them (`550-…` then `250 …`) means nothing safe: it is neither accepted nor refused.
+  return Object.assign(
+    new Error(
+      `The SMTP server sent a reply that mixes reply codes (${first} and ${last}); treating it as a protocol error`,
+    ),
+    { code: 'EPROTOCOL' },
+  );
+}
+
+function timedOut(ms: number): Error {
+  return Object.assign(new Error(`Timeout: no complete reply from the SMTP server within ${ms / 1000} s`), {
+    code: 'ETIMEDOUT',
+  });
+}
+
+/** nodemailer's idle timeout when none is set (10 minutes): the reply deadline then. */
+const DEFAULT_REPLY_MS = 10 * 60 * 1000;
+
 /** A reply longer than this is a broken or hostile server (nodemailer's limit too). */
 const MAX_REPLY = 1024 * 1024;
 
@@ -35,6 +56,12 @@ const MAX_REPLY = 1024 * 1024;
  * nodemailer opened, while this package pipelines transactions on it. It takes the socket's
  * data from nodemailer for as long as it is attached and gives it back on {@link release};
  * nodemailer keeps watching for errors, timeouts and the close, which fail every pending read.
+ *
+ * Each awaited reply has a deadline (the connection's `socketTimeout`, which the backend sets from
+ * its `timeout` option): a reply that is not complete by then fails the connection with
+ * `ETIMEDOUT`, however many bytes trickle in meanwhile (nodemailer's own timeout is an idle one,
+ * reset by every byte). The lines of a multiline reply must share one code, else the connection
+ * fails with a protocol error: both send paths read replies here, so both apply one rule.
  */
 export class ReplyReader {
   readonly #connection: SMTPConnection & ConnectionInternals;
@@ -46,10 +73,13 @@ export class ReplyReader {
   readonly #waiters: { resolve: (reply: SmtpReply) => void; reject: (error: unknown) => void }[] = [];
   #failure: unknown = null;
   readonly #listeners = new Set<(error: unknown) => void>();
+  readonly #deadlineMs: number;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(connection: SMTPConnection) {
     this.#connection = connection as SMTPConnection & ConnectionInternals;
     this.#socket = this.#connection._socket;
+    this.#deadlineMs = this.#connection.options?.socketTimeout || DEFAULT_REPLY_MS;
     this.#socket.removeListener('data', this.#connection._onSocketData);
     this.#socket.on('data', this.#onData);
     connection.on('error', this.#onError);
@@ -66,7 +96,31 @@ export class ReplyReader {
     const reply = this.#ready.shift();
     if (reply) return Promise.resolve(reply);
     if (this.#failure) return Promise.reject(this.#failure);
+    this.#arm();
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /** Start the deadline for the reply now awaited (one timer per reader, re-armed). */
+  #arm(): void {
+    if (this.#waiters.length > 0) return; // already running for the first waiter
+    if (this.#timer) this.#timer.refresh();
+    else {
+      this.#timer = setTimeout(this.#onDeadline, this.#deadlineMs);
+      this.#timer.unref();
+    }
+  }
+
+  readonly #onDeadline = (): void => {
+    if (this.#waiters.length === 0) return;
+    this.#fail(timedOut(this.#deadlineMs));
+    this.#connection.close();
+  };
+
+  #disarm(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
   }
 
   /** Why the connection failed, if it did. */
@@ -86,6 +140,7 @@ export class ReplyReader {
 
   /** Hand the socket back to nodemailer (for RSET and QUIT). */
   release(): void {
+    this.#disarm();
     this.#socket.removeListener('data', this.#onData);
     this.#connection.removeListener('error', this.#onError);
     this.#connection.removeListener('end', this.#onEnd);
@@ -112,6 +167,12 @@ export class ReplyReader {
       }
       let lines = line;
       if (this.#lines.length > 0) {
+        const first = this.#lines[0].slice(0, 3);
+        if (line.slice(0, 3) !== first) {
+          this.#lines = [];
+          this.#fail(mixedCodes(first, line.slice(0, 3)));
+          return;
+        }
         this.#lines.push(line);
         lines = this.#lines.join(' ');
         this.#lines = [];
@@ -137,11 +198,16 @@ export class ReplyReader {
 
   #deliver(reply: SmtpReply): void {
     const waiter = this.#waiters.shift();
-    if (waiter) waiter.resolve(reply);
-    else this.#ready.push(reply);
+    if (waiter) {
+      // The next waiter (pipelined reads queue several) gets a fresh deadline.
+      if (this.#waiters.length > 0) this.#timer?.refresh();
+      else this.#disarm();
+      waiter.resolve(reply);
+    } else this.#ready.push(reply);
   }
 
   #fail(error: unknown): void {
+    this.#disarm();
     this.#failure ??= error;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure);
     for (const listener of [...this.#listeners]) listener(this.#failure);

@@ -4,8 +4,17 @@ import type { DeliveryOutcome, MimeMessage, PreparedMessage } from '@mail/core';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { DotStuffer } from './dot-stuffer.js';
 import { ReplyReader, type SmtpReply } from './reply-reader.js';
-import { envelopeRefusal, type RunResult, resetOrClose, type SendRun, supportsExtension } from './session.js';
-import { partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
+import {
+  declaredSize,
+  envelopeCommands,
+  envelopeRefusal,
+  type RunResult,
+  resetOrClose,
+  type SendRun,
+  sizeRefusal,
+  supportsExtension,
+} from './session.js';
+import { allRefused, partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
 
 /** A reply-reading failure: the connection broke (as opposed to a failure `outcome` threw). */
 class ConnectionLost {
@@ -57,6 +66,8 @@ class PipelinedRun {
   readonly #reader: ReplyReader;
   readonly #socket: Socket;
   readonly #utf8: boolean;
+  /** The server offers SIZE (RFC 1870). */
+  readonly #size: boolean;
   /** The next message to look at. */
   #i = 0;
   /** A 421 reply: the server is closing the connection (RFC 5321 §3.8); it explains the loss. */
@@ -86,6 +97,7 @@ class PipelinedRun {
     this.#reader = new ReplyReader(connection);
     this.#socket = (connection as unknown as { _socket: Socket })._socket;
     this.#utf8 = supportsExtension(connection, 'SMTPUTF8');
+    this.#size = supportsExtension(connection, 'SIZE');
   }
 
   async run(start: number): Promise<RunResult> {
@@ -112,7 +124,9 @@ class PipelinedRun {
   async #next(): Promise<RunResult | null> {
     const scrub = this.#scrub;
     const message = this.#batch[this.#i];
-    const refusal = envelopeRefusal(this.#connection, message);
+    // SIZE (RFC 1870): the size goes with MAIL FROM, and a message over the limit goes nowhere.
+    const size = this.#size && message.envelope.to.length > 0 ? await declaredSize(this.#connection, message) : null;
+    const refusal = envelopeRefusal(this.#connection, message) ?? sizeRefusal(this.#connection, size);
     if (refusal || message.envelope.to.length === 0) {
       // Nothing of it goes out; the message before is finished first, to report in order.
       if (this.#inFlight) await this.#finishInFlight();
@@ -127,7 +141,7 @@ class PipelinedRun {
     this.#i++;
     // One write: the rest of the message before (its content and end of data), RSET if a
     // transaction is open, and this message's envelope (RFC 2920 §3.1).
-    const envelope = envelopeCommands(message, this.#utf8);
+    const envelope = envelopeCommands(message, this.#utf8, size);
     await this.#flush(this.#needRset ? ['RSET\r\n', envelope] : [envelope]);
     // Render the content now, while the replies are on their way. A message held in memory is
     // joined and dot-stuffed whole; one that reads files is streamed, and its stream buffers at
@@ -318,29 +332,6 @@ function contentOf(mime: MimeMessage): Content {
 }
 
 async function* noChunks(): AsyncGenerator<Buffer> {}
-
-function envelopeCommands({ envelope }: PreparedMessage, utf8: boolean): string {
-  // RFC 6531 §3.4: SMTPUTF8 on MAIL when an address needs it (envelopeRefusal checked support).
-  const needsUtf8 = utf8 && [envelope.from, ...envelope.to].some((address) => /[^\x00-\x7f]/.test(address));
-  let commands = `MAIL FROM:<${envelope.from}>${needsUtf8 ? ' SMTPUTF8' : ''}\r\n`;
-  for (const address of envelope.to) commands += `RCPT TO:<${address}>\r\n`;
-  return `${commands}DATA\r\n`;
-}
-
-function allRefused(rejected: InFlight['rejected'], scrub: (text: string) => string): SmtpError {
-  // A 4xx among the refusals makes the whole transient: retrying later may reach that recipient.
-  const deferred = rejected.find((r) => r.reply.code >= 400 && r.reply.code <= 499) ?? rejected[rejected.length - 1];
-  return new SmtpError(
-    `The SMTP server refused every recipient: ${rejected.map((r) => `${r.address} (${scrub(r.reply.text)})`).join(', ')}`,
-    {
-      responseCode: deferred?.reply.code,
-      transient: deferred !== undefined && deferred.reply.code >= 400 && deferred.reply.code <= 499,
-      command: 'RCPT TO',
-      rejected: rejected.map((r) => r.address),
-      accepted: [],
-    },
-  );
-}
 
 /**
  * One write of several parts, with any content still corked (one segment). Waits for 'drain'

@@ -10,7 +10,7 @@ import {
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { sendOneByOne } from './send-one-by-one.js';
 import { sendPipelined } from './send-pipelined.js';
-import { supportsExtension } from './session.js';
+import { offersAuth, supportsExtension } from './session.js';
 import { makeScrubber, SmtpError, toSmtpError } from './smtp-error.js';
 import {
   type ResolvedSmtpOptions,
@@ -21,6 +21,30 @@ import {
 
 /** Time allowed for the reply to QUIT when no `timeout` is set. */
 const QUIT_WAIT_MS = 2_000;
+
+/** A step's deadline when no `timeout` is set: nodemailer's idle timeout (10 minutes). */
+const DEFAULT_STEP_MS = 10 * 60 * 1000;
+
+/**
+ * Settle `work` within `ms`, else close `connection` and reject with `ETIMEDOUT`. nodemailer's
+ * own timeouts are idle ones (reset by every byte), so a server trickling a byte at a time
+ * would keep the step pending; this bounds it by the clock.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number, connection: SMTPConnection, step: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      connection.close();
+      reject(
+        Object.assign(new Error(`Timeout: ${step} took longer than ${ms / 1000} s`), {
+          code: 'ETIMEDOUT',
+          command: step === 'AUTH' ? 'AUTH' : 'CONN',
+        }),
+      );
+    }, ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Sends mail over SMTP with nodemailer's SMTP client, as Django's `smtp.EmailBackend` does.
@@ -228,16 +252,25 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
     // A connection that fails while idle (server timeout, reset) must not crash the process;
     // `destroyed` then tells the next send to reconnect.
     connection.on('error', () => {});
+    // Connecting is several steps (TCP, the greeting, EHLO; the TLS handshake; STARTTLS, its
+    // handshake and EHLO again), each allowed `timeout`: their sum is the deadline of the whole.
+    const step = ms ?? DEFAULT_STEP_MS;
+    const steps = 3 + (this.useSsl ? 1 : 0) + (this.useTls ? 3 : 0);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const fail = (error: unknown) => reject(error);
-        connection.once('error', fail);
-        connection.connect((error) => {
-          connection.removeListener('error', fail);
-          if (error) reject(error);
-          else resolve();
-        });
-      });
+      await withDeadline(
+        new Promise<void>((resolve, reject) => {
+          const fail = (error: unknown) => reject(error);
+          connection.once('error', fail);
+          connection.connect((error) => {
+            connection.removeListener('error', fail);
+            if (error) reject(error);
+            else resolve();
+          });
+        }),
+        step * steps,
+        connection,
+        'connecting (TCP, greeting, EHLO, TLS)',
+      );
       if (this.useTls && !connection.secure) {
         // RFC 3207 §4: STARTTLS was not advertised. Nothing (no AUTH, no MAIL) goes in plaintext.
         throw new SmtpError(
@@ -247,11 +280,27 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
         );
       }
       if (this.username && this.#password) {
-        await new Promise<void>((resolve, reject) => {
-          connection.login({ user: this.username, pass: this.#password }, (error) =>
-            error ? reject(error) : resolve(),
+        if (!offersAuth(connection)) {
+          // As Python's smtplib: credentials go only to a server that advertised AUTH (RFC 4954).
+          throw new SmtpError(
+            `The SMTP server ${this.host}:${this.port} does not offer AUTH, but a username and password are set; ` +
+              'no password was sent. ' +
+              (this.useTls || this.useSsl ? '' : 'Many servers offer AUTH only over TLS: set useTls or useSsl. ') +
+              'For a server that needs no login, leave username and password empty.',
+            { transient: false, command: 'AUTH' },
           );
-        });
+        }
+        // AUTH LOGIN takes three round trips, PLAIN one: each allowed `timeout`.
+        await withDeadline(
+          new Promise<void>((resolve, reject) => {
+            connection.login({ user: this.username, pass: this.#password }, (error) =>
+              error ? reject(error) : resolve(),
+            );
+          }),
+          step * 3,
+          connection,
+          'AUTH',
+        );
       }
     } catch (error) {
       connection.close();

@@ -50,6 +50,22 @@ export class SmtpError extends SendError {
   }
 }
 
+/**
+ * Server text made safe to print: control characters (C0, DEL, C1, U+2028/U+2029) shown as
+ * escapes (`\x1b`, `\r`), so a reply cannot retitle a terminal, clear it or forge log lines.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** Server text for a message: the password scrubbed, controls escaped. */
+function shown(scrub: (text: string) => string, text: string): string {
+  return escapeControls(scrub(text));
+}
+
 /** An error for a server reply that refused a step (`what` says which). */
 export function replyError(
   what: string,
@@ -57,7 +73,7 @@ export function replyError(
   command: string,
   scrub: (text: string) => string,
 ): SmtpError {
-  return new SmtpError(`${what}: ${scrub(reply.text)}`, {
+  return new SmtpError(`${what}: ${shown(scrub, reply.text)}`, {
     responseCode: reply.code,
     transient: reply.code >= 400 && reply.code <= 499,
     command,
@@ -75,7 +91,7 @@ export function partialRefusal(
 ): SmtpError {
   const codes = rejected.map((r) => r.reply.code).filter((code) => code > 0);
   return new SmtpError(
-    `The SMTP server refused ${rejected.map((r) => `${r.address} (${scrub(r.reply.text)})`).join(', ')}; ` +
+    `The SMTP server refused ${rejected.map((r) => `${r.address} (${shown(scrub, r.reply.text)})`).join(', ')}; ` +
       `the message was accepted for ${accepted.join(', ')} only`,
     {
       responseCode: codes[0],
@@ -83,6 +99,25 @@ export function partialRefusal(
       command: 'RCPT TO',
       rejected: rejected.map((r) => r.address),
       accepted: [...accepted],
+    },
+  );
+}
+
+/** Every recipient refused: transient when one of the refusals was (4xx). */
+export function allRefused(
+  rejected: readonly { address: string; reply: { code: number; text: string } }[],
+  scrub: (text: string) => string,
+): SmtpError {
+  // A 4xx among the refusals makes the whole transient: retrying later may reach that recipient.
+  const deferred = rejected.find((r) => r.reply.code >= 400 && r.reply.code <= 499) ?? rejected[rejected.length - 1];
+  return new SmtpError(
+    `The SMTP server refused every recipient: ${rejected.map((r) => `${r.address} (${shown(scrub, r.reply.text)})`).join(', ')}`,
+    {
+      responseCode: deferred?.reply.code,
+      transient: deferred !== undefined && deferred.reply.code >= 400 && deferred.reply.code <= 499,
+      command: 'RCPT TO',
+      rejected: rejected.map((r) => r.address),
+      accepted: [],
     },
   );
 }
@@ -116,6 +151,9 @@ const TRANSIENT_SYSTEM_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+
+/** The peer dropped the connection without a reply. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * Removes every form in which a password could appear in a string: in clear, base64 alone
@@ -155,7 +193,9 @@ export function toSmtpError(error: unknown, what: string, scrub: (text: string) 
       ? responseCode >= 400 && responseCode < 500
       : !isCertificateError(source) &&
         (TRANSIENT_CODES.has(source.code ?? '') || TRANSIENT_SYSTEM_CODES.has(systemCode ?? ''));
-  const reason = source.message ? scrub(source.message) : String(error);
+  const said = source.message ? shown(scrub, source.message) : escapeControls(String(error));
+  // A reset is the server's (or the network's) doing: say so, rather than the step's `what`.
+  const reason = RESET_CODES.has(systemCode ?? '') ? `the server reset the connection (${said})` : said;
   return new SmtpError(`${what}: ${reason}${hint(source)}`, {
     cause,
     responseCode,
@@ -188,15 +228,17 @@ function isCertificateError(error: NodemailerSmtpError): boolean {
 }
 
 function scrubbedCopy(source: NodemailerSmtpError, scrub: (text: string) => string): Error {
-  const copy = new Error(scrub(String(source.message ?? source)));
+  const message = String(source.message ?? source);
+  const copy = new Error(shown(scrub, message));
   copy.name = typeof source.name === 'string' ? source.name : 'Error';
-  if (typeof source.stack === 'string') copy.stack = scrub(source.stack);
+  // The stack starts with the message: the server's words in it are escaped as well.
+  if (typeof source.stack === 'string') copy.stack = scrub(source.stack.replace(message, copy.message));
   const fields = copy as NodemailerSmtpError & { smtpCode?: string };
   // `code` is the system error when there was one (ECONNREFUSED…), nodemailer's kind otherwise.
   if (source.originalCode ?? source.code) fields.code = source.originalCode ?? source.code;
   if (source.originalCode && source.code) fields.smtpCode = source.code;
   if (typeof source.responseCode === 'number') fields.responseCode = source.responseCode;
-  if (typeof source.response === 'string') fields.response = scrub(source.response);
+  if (typeof source.response === 'string') fields.response = shown(scrub, source.response);
   if (typeof source.command === 'string') fields.command = source.command;
   for (const key of ['errno', 'syscall', 'address', 'port', 'timeoutType', 'recipient'] as const) {
     const value = source[key];

@@ -29,4 +29,22 @@ describe('the nodemailer SMTPConnection members the pipelined path relies on', (
       connection.close();
     }
   });
+
+  it('SIZE, AUTH and the socket timeout, as the SIZE check, the AUTH check and the reply deadline read them', async () => {
+    await using smtp = await startSmtpServer({ size: 12_345, auth: { username: 'u', password: 'p' } });
+    const connection = new SMTPConnection({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true, socketTimeout: 4321 });
+    await new Promise<void>((resolve, reject) => {
+      connection.once('error', reject);
+      connection.connect(() => resolve());
+    });
+    try {
+      const internals = connection as unknown as Record<string, unknown>;
+      expect(internals._supportedExtensions).toContain('SIZE');
+      expect(internals._maxAllowedSize).toBe(12_345);
+      expect(internals._supportedAuth).toEqual(expect.arrayContaining(['PLAIN']));
+      expect((internals.options as { socketTimeout?: number }).socketTimeout).toBe(4321);
+    } finally {
+      connection.close();
+    }
+  });
 });

@@ -1,9 +1,11 @@
+import { inspect } from 'node:util';
 import { MailError, SendError } from '../errors.js';
 import type { EmailMessage } from '../message/email-message.js';
 import type { Settings } from '../settings/definitions.js';
 import { defaultSettings, getSettings } from '../settings/settings-store.js';
 import { checkOptionNames, MAILER_ALIAS } from './backend-context.js';
 import { prepareMessage } from './prepare-message.js';
+import { inspectBackend, shownFields } from './shown-fields.js';
 import type { BackendCapabilities, BackendOptions, PreparedMessage } from './types.js';
 
 /** Brand on the prototype, so a backend from another copy of @mail/core passes `instanceof`. */
@@ -87,6 +89,16 @@ export abstract class BaseEmailBackend {
    */
   protected settingDefaults(): Settings {
     return this.alias === null ? getSettings() : defaultSettings();
+  }
+
+  /** What `JSON.stringify` shows: the fields, secrets (passwords, TLS keys, passphrases) redacted. */
+  toJSON(): Record<string, unknown> {
+    return shownFields(this);
+  }
+
+  /** What `util.inspect` shows, whatever its options: the fields, secrets redacted. */
+  [inspect.custom](_depth: number, options: object): string {
+    return inspectBackend(this, options);
   }
 
   /** Open a connection. Resolves true when it opened a new one, false when one was open or the backend has none. */

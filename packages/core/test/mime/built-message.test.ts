@@ -204,3 +204,36 @@ describe('base64Lines: the base64 of an attachment attached again is reused', ()
     expect(base64Lines(big)).toBe(wrapBase64(big));
   });
 });
+
+describe('byteLength() (read by the SMTP backend for SIZE, RFC 1870)', () => {
+  it('equals the length of asBytes(), with files measured instead of read', async () => {
+    for (const [i, size] of [0, 1, 56, 57, 58, 4096, 100_001].entries()) {
+      const path = join(dir, `size-${i}.bin`);
+      writeFileSync(path, Buffer.alloc(size, i));
+      const m = new EmailMessage({ subject: 'Zoë', body: 'Grüße\n'.repeat(i + 1), to: ['a@example.com'] });
+      m.attach('note.txt', 'plain ascii');
+      m.attachFile(path);
+      const built = m.message() as BuiltMessage;
+      expect(await built.byteLength()).toBe((await built.asBytes()).length);
+    }
+  });
+
+  it('an in-memory message: the same as asBytes()', async () => {
+    const built = new EmailMessage({
+      subject: 'x',
+      body: 'ASCII only',
+      to: ['a@example.com'],
+    }).message() as BuiltMessage;
+    expect(await built.byteLength()).toBe((await built.asBytes()).length);
+  });
+
+  it('a part whose content is a readable stream cannot say: null', async () => {
+    const m = new EmailMessage({ subject: 'x', body: 'b', to: ['a@example.com'] });
+    m.attach({
+      contentType: 'application/octet-stream',
+      filename: 'x.bin',
+      content: Readable.from([Buffer.from('x')]),
+    });
+    expect(await (m.message() as BuiltMessage).byteLength()).toBeNull();
+  });
+});
