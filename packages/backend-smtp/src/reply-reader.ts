@@ -214,3 +214,23 @@ export class ReplyReader {
     this.#listeners.clear();
   }
 }
+
+/** A reply-reading failure: the connection broke (as opposed to a failure of the caller's own). */
+export class ConnectionLost {
+  constructor(readonly error: unknown) {}
+}
+
+/** Resolves on the socket's 'drain'; rejects with {@link ConnectionLost} when the connection fails first. */
+export function drained(socket: Socket, reader: ReplyReader): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const off = reader.onFailure((error) => {
+      socket.removeListener('drain', done);
+      reject(new ConnectionLost(error));
+    });
+    const done = () => {
+      off();
+      resolve();
+    };
+    socket.once('drain', done);
+  });
+}

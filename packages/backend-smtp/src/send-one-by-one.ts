@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { PreparedMessage } from '@mail/core';
 import { DotStuffer } from './dot-stuffer.js';
-import { ReplyReader, type SmtpReply } from './reply-reader.js';
+import { ConnectionLost, drained, ReplyReader, type SmtpReply } from './reply-reader.js';
 import {
   declaredSize,
   envelopeRefusal,
@@ -13,11 +13,6 @@ import {
   supportsExtension,
 } from './session.js';
 import { allRefused, partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
-
-/** The connection broke while a reply was awaited (as opposed to a failure of the content). */
-class ConnectionLost {
-  constructor(readonly error: unknown) {}
-}
 
 const ok = (reply: SmtpReply) => reply.code >= 200 && reply.code <= 299;
 
@@ -148,25 +143,12 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
     try {
       for await (const chunk of stream) {
         if (reader.failure) throw new ConnectionLost(reader.failure);
-        if (!socket.write(stuffer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)))) await drained();
+        if (!socket.write(stuffer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))))
+          await drained(socket, reader);
       }
     } finally {
       stream.destroy();
     }
     socket.write(stuffer.end());
-  }
-
-  function drained(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const off = reader.onFailure((error) => {
-        socket.removeListener('drain', done);
-        reject(new ConnectionLost(error));
-      });
-      const done = () => {
-        off();
-        resolve();
-      };
-      socket.once('drain', done);
-    });
   }
 };

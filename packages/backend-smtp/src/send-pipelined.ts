@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { DeliveryOutcome, MimeMessage, PreparedMessage } from '@mail/core';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { DotStuffer } from './dot-stuffer.js';
-import { ReplyReader, type SmtpReply } from './reply-reader.js';
+import { ConnectionLost, drained, ReplyReader, type SmtpReply } from './reply-reader.js';
 import {
   declaredSize,
   envelopeCommands,
@@ -15,11 +15,6 @@ import {
   supportsExtension,
 } from './session.js';
 import { allRefused, partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
-
-/** A reply-reading failure: the connection broke (as opposed to a failure `outcome` threw). */
-class ConnectionLost {
-  constructor(readonly error: unknown) {}
-}
 
 /** A message whose content went out (or waits, corked); the reply to its end of data is still to come. */
 interface InFlight {
@@ -347,18 +342,4 @@ async function write(socket: Socket, parts: (Buffer | string)[], reader: ReplyRe
 
 function uncorkAll(socket: Socket): void {
   while (socket.writableCorked > 0) socket.uncork();
-}
-
-function drained(socket: Socket, reader: ReplyReader): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const off = reader.onFailure((error) => {
-      socket.removeListener('drain', done);
-      reject(new ConnectionLost(error));
-    });
-    const done = () => {
-      off();
-      resolve();
-    };
-    socket.once('drain', done);
-  });
 }
