@@ -12,14 +12,15 @@
  * under /usr/bin/python3 and are skipped (with the install command) without.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { largeFigures, largeSection, largeTargets } from './lib/large.mjs';
+import { writeBigFile } from './lib/big-file.mjs';
+import { dkimSection } from './lib/dkim-section.mjs';
 import { startSink } from './lib/sink-control.mjs';
 import { renderFigures, renderTargets } from './lib/table.mjs';
 
@@ -28,7 +29,9 @@ const LIB = join(HERE, 'lib');
 // Debian's python3-django lives under the system interpreter, not a pyenv one on PATH
 const PYTHON = process.env.MAIL_BENCH_PYTHON || '/usr/bin/python3';
 const DJANGO_HINT = "install Debian's python3-django (`sudo apt-get install -y python3-django`) to get the Django rows";
-const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem', 'large'];
+// Sections kept in files of their own: { name, run(context), render(results, P) }.
+const EXTRA = [dkimSection];
+const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem', 'large', ...EXTRA.map((s) => s.name)];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -181,11 +184,7 @@ async function smtpSection() {
 }
 
 async function memorySection() {
-  const file = join(os.tmpdir(), `mail-bench-${process.pid}.bin`);
-  const fd = openSync(file, 'w');
-  const chunk = randomBytes(1 << 20);
-  for (let i = 0; i < P.fileMB; i++) writeSync(fd, chunk);
-  closeSync(fd);
+  const file = writeBigFile('mail-bench', P.fileMB);
   const sink = await startSink();
   try {
     for (const c of ['ours', 'nodemailer']) {
@@ -242,6 +241,7 @@ const run = {
   import: importSection,
   locmem: locmemSection,
   large: () => largeSection({ node, passes, results, quick, startSink }),
+  ...Object.fromEntries(EXTRA.map((s) => [s.name, () => s.run({ node, passes, results, P, log })])),
 };
 for (const s of only) await run[s]();
 const seconds = (performance.now() - started) / 1000;
@@ -272,6 +272,7 @@ const doc = [
   '',
   renderFigures(results, P, largeFigures(results)),
   '',
+  ...EXTRA.filter((s) => only.includes(s.name)).flatMap((s) => [s.render(results, P), '']),
   django ? '' : `Django rows skipped: ${DJANGO_HINT}.`,
 ].join('\n');
 

@@ -1,6 +1,6 @@
 /**
  * Peak memory of sending one message with a large file attachment over
- * SMTP: `node --expose-gc memory-child.mjs <ours|nodemailer> <file> <host> <port>`.
+ * SMTP: `node --expose-gc memory-child.mjs <ours|ours-dkim|nodemailer> <file> <host> <port>`.
  * Growth is the kernel's peak RSS (VmHWM, reset through /proc/self/clear_refs
  * just before the send) minus the RSS at that moment; an RSS sample every
  * 5 ms is the fallback where clear_refs is not writable.
@@ -26,8 +26,16 @@ function resetPeak() {
   }
 }
 
-async function oursSender() {
+async function oursSender(signed = false) {
   const { EmailMessage } = await import('@mail/core');
+  const { generateKeyPairSync } = await import('node:crypto');
+  const dkim = signed
+    ? {
+        domainName: 'example.com',
+        keySelector: 'bench',
+        privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+      }
+    : undefined;
   const { EmailBackend } = await import('@mail/backend-smtp');
   return async (path) => {
     const msg = new EmailMessage({
@@ -37,7 +45,7 @@ async function oursSender() {
       to: ['b@example.org'],
     });
     if (path) msg.attachFile(path, 'application/octet-stream');
-    const backend = new EmailBackend({ host, port });
+    const backend = new EmailBackend({ host, port, ...(dkim ? { dkim } : {}) });
     return backend.sendMessages([msg]);
   };
 }
@@ -57,7 +65,7 @@ async function nodemailerSender() {
   };
 }
 
-const send = await (contender === 'ours' ? oursSender : nodemailerSender)();
+const send = await (contender === 'nodemailer' ? nodemailerSender() : oursSender(contender === 'ours-dkim'));
 await send(null); // load and warm every module the send needs
 globalThis.gc?.();
 const baseline = process.memoryUsage.rss();

@@ -1,5 +1,11 @@
 import type { Writable } from 'node:stream';
-import { type BackendCapabilities, type BackendOptions, BaseEmailBackend, type PreparedMessage } from '@mail/core';
+import {
+  type BackendCapabilities,
+  type BackendOptions,
+  BaseEmailBackend,
+  type CommonBackendOptions,
+  type PreparedMessage,
+} from '@mail/core';
 
 /** What follows every message: a line of 79 `-`, as Django's console backend writes. */
 export const MESSAGE_SEPARATOR = `${'-'.repeat(79)}\r\n`;
@@ -8,7 +14,7 @@ const CRLF = Buffer.from('\r\n');
 const SEPARATOR = Buffer.from(MESSAGE_SEPARATOR);
 
 /** Options of the console backend. */
-export type ConsoleBackendOptions = {
+export type ConsoleBackendOptions = CommonBackendOptions & {
   /** Swallow write failures and count only what was written. */
   failSilently?: boolean;
   /** Where to write. Default: `process.stdout`. */

@@ -5,6 +5,7 @@ import {
   type BackendCapabilities,
   type BackendOptions,
   BaseEmailBackend,
+  type CommonBackendOptions,
   ConfigurationError,
   type PreparedMessage,
 } from '@mail/core';
@@ -15,7 +16,7 @@ const SEPARATOR = Buffer.from(`${'-'.repeat(79)}\r\n`);
 const CRLF = Buffer.from('\r\n');
 
 /** Options of the file backend. */
-export type FileBackendOptions = {
+export type FileBackendOptions = CommonBackendOptions & {
   /** Swallow write failures and count only what was written. */
   failSilently?: boolean;
   /** The directory to write into (created when missing). Default: the `emailFilePath` setting. */

@@ -1,8 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigurationError, type Settings } from '@mail/core';
+import { type CommonBackendOptions, ConfigurationError, type Settings } from '@mail/core';
 
 /** Options of the SMTP backend. Each one left out (or `null`) comes from the settings. */
-export type SmtpBackendOptions = {
+export type SmtpBackendOptions = CommonBackendOptions & {
   /** Swallow delivery failures and count only what was delivered. */
   failSilently?: boolean;
   /** Server host name or IP address. Default: the `emailHost` setting. */

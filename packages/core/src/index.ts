@@ -12,8 +12,9 @@
 
 export { type AddressInput, formatAddress, sanitizeAddress } from './addresses/parse-address.js';
 export { BaseEmailBackend, type DeliveryOutcome } from './backends/base-email-backend.js';
-export type { BackendCapabilities, BackendOptions, PreparedMessage } from './backends/types.js';
+export type { BackendCapabilities, BackendOptions, CommonBackendOptions, PreparedMessage } from './backends/types.js';
 export { type BackendClass, getConnection } from './connection.js';
+export type { DkimAlgorithm, DkimCanonicalization, DkimOption, DkimOptions } from './dkim/dkim-options.js';
 export * from './errors.js';
 export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export { type Mailers, mailers } from './mailers.js';

@@ -1,4 +1,6 @@
 import { inspect } from 'node:util';
+import { type DkimKey, resolveDkim } from '../dkim/dkim-options.js';
+import { SignedMessage } from '../dkim/signed-message.js';
 import { MailError, SendError } from '../errors.js';
 import type { EmailMessage } from '../message/email-message.js';
 import type { Settings } from '../settings/definitions.js';
@@ -70,6 +72,7 @@ export abstract class BaseEmailBackend {
   #queue: Promise<unknown> = Promise.resolve();
   #inFlight = 0;
   #autoOpened = false;
+  readonly #dkim: readonly DkimKey[] | null;
 
   constructor(options: BackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -79,6 +82,10 @@ export abstract class BaseEmailBackend {
     this.alias = typeof alias === 'string' ? alias : null;
     checkOptionNames(new.target, options, this.alias);
     this.failSilently = Boolean(options.failSilently);
+    this.#dkim =
+      options.dkim === undefined
+        ? null
+        : resolveDkim(options.dkim, this.alias === null ? 'dkim' : `mailer "${this.alias}": dkim`);
   }
 
   /**
@@ -128,6 +135,7 @@ export abstract class BaseEmailBackend {
     if (list.length === 0) return 0;
     // Input errors (BadHeaderError, InvalidAddressError) are never silenced and come before any I/O.
     const batch = list.map((message, index) => prepareMessage(message, index));
+    if (this.#dkim) for (const prepared of batch) prepared.mime = new SignedMessage(prepared.mime, this.#dkim);
 
     this.#inFlight++;
     let sent = 0;

@@ -25,8 +25,15 @@ export interface BackendCapabilities {
   keepsConnection: boolean;
 }
 
-/** Options every backend accepts. */
-export interface BackendOptions {
+/** The options every backend accepts, handled once by `BaseEmailBackend`; a backend's own options type extends it. */
+export type CommonBackendOptions = {
+  /** Swallow delivery failures (never bad input) and count only what was delivered. */
   failSilently?: boolean;
+  /** Sign every message with DKIM: one key, or a list (one signature each). */
+  dkim?: import('../dkim/dkim-options.js').DkimOption;
+};
+
+/** Options of a backend: the common ones and the backend's own. */
+export interface BackendOptions extends CommonBackendOptions {
   [option: string]: unknown;
 }
