@@ -18,9 +18,9 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { largeFigures, largeSection, largeTargets } from './lib/large.mjs';
 import { writeBigFile } from './lib/big-file.mjs';
 import { dkimSection } from './lib/dkim-section.mjs';
+import { largeFigures, largeSection, largeTargets } from './lib/large.mjs';
 import { startSink } from './lib/sink-control.mjs';
 import { renderFigures, renderTargets } from './lib/table.mjs';
 

@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { MimeMessage } from '../mime/mime-message.js';
 import { BuiltMessage } from '../mime/built-message.js';
+import type { MimeMessage } from '../mime/mime-message.js';
 import { BodyHash, canonicalHeader, type HeaderField, parseHeaderBlock } from './canonicalize.js';
 import type { DkimKey } from './dkim-options.js';
 
