@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { closeProducers, EmailBackend, openQueue } from '@mail/backend-queue';
 import { EmailMessage } from '@mail/core';
 import { type SmtpFixture, startSmtpServer } from '@mail/testing';
@@ -5,6 +10,13 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasRedis, SKIP_MESSAGE, startRedis, type TestRedis } from './helpers/redis-server.js';
 import { spawnWorker, type WorkerProcess, workerScript } from './helpers/worker-process.js';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+// The command as published runs dist/ (CI builds before testing; locally, after `pnpm build`).
+const builtCli =
+  ['backend-queue', 'core', 'backend-smtp'].every((p) =>
+    existsSync(fileURLToPath(new URL(`../../${p}/dist/index.js`, import.meta.url))),
+  ) && existsSync(`${pkg}dist/cli.js`);
 
 const message = (subject: string, to = 'to@example.com') =>
   new EmailMessage({ subject, body: `Body of ${subject}`, fromEmail: 'from@example.com', to: [to] });
@@ -145,6 +157,41 @@ describe.skipIf(!hasRedis)(`mail-worker processes${hasRedis ? '' : ` (${SKIP_MES
     expect(await queue.counts()).toMatchObject({ completed: 1, active: 0, waiting: 0 });
     await queue.close();
   });
+
+  it.skipIf(!builtCli)(
+    'the mail-worker command (bin, built) with --config FILE delivers through its mailers',
+    async () => {
+      const config = `${pkg}node_modules/.cache/mail-config-${process.pid}.mjs`;
+      mkdirSync(dirname(config), { recursive: true });
+      const { host, port } = smtp.backendOptions();
+      writeFileSync(
+        config,
+        `import { configure } from '@mail/core';\nconfigure({ mailers: { default: { backend: 'dummy' }, smtp: { backend: 'smtp', options: ${JSON.stringify({ host, port })} } } });\n`,
+      );
+      const child = spawn(
+        process.execPath,
+        [`${pkg}bin/mail-worker.js`, '--redis', redis.url, '--queue', queueName, '--config', config],
+        { cwd: pkg },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
+      try {
+        await until('the worker', () => out.includes('taking jobs'), 20_000);
+        await backend.sendMessages([message('via the bin')]);
+        await until('delivered', () => smtp.messages.some((m) => m.parsed.subject === 'via the bin'));
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        expect((await exited)[0]).toBe(0);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+  );
 
   it('reports bad arguments with exit code 2', async () => {
     const bad = await cli('--concurrency', 'lots');
