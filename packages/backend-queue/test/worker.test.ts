@@ -8,6 +8,7 @@ import { EmailMessage } from '@mail/core';
 import { type SmtpFixture, startSmtpServer } from '@mail/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dkimOption, mailauthVerdicts, rsaKey } from '../../core/test/dkim/verifiers.js';
 import { hasRedis, SKIP_MESSAGE, startRedis, type TestRedis } from './helpers/redis-server.js';
 import { spawnWorker, type WorkerProcess, workerScript } from './helpers/worker-process.js';
 
@@ -92,6 +93,21 @@ describe.skipIf(!hasRedis)(`mail-worker processes${hasRedis ? '' : ` (${SKIP_MES
       expect(received.raw.toString('latin1')).toBe(queued.endsWith('\r\n') ? queued : `${queued}\r\n`);
       expect(received.envelope).toMatchObject({ mailFrom: 'from@example.com', rcptTo: job.message.recipients() });
     }
+  });
+
+  it("the worker's mailer signs with its own DKIM key: the queued bytes arrive signed and verifiable", async () => {
+    const key = rsaKey('queue');
+    const w = await spawnWorker(['--redis', redis.url, '--queue', queueName], {
+      ...smtp.backendOptions(),
+      dkim: dkimOption(key),
+    });
+    workers.push(w);
+    await w.ready;
+    await backend.sendMessages([message('signed on the worker')]);
+    await until('delivered', () => smtp.messages.length === 1);
+    const raw = smtp.messages[0]!.raw;
+    expect(raw.toString('latin1')).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256;.* s=queue;/s);
+    expect(await mailauthVerdicts(raw, [key])).toEqual(['pass']);
   });
 
   it('retries a transient failure with backoff; a permanent one goes to the failed set with its reason, tried once', async () => {
