@@ -17,6 +17,7 @@ export { type BackendClass, getConnection } from './connection.js';
 export type { DkimAlgorithm, DkimCanonicalization, DkimOption, DkimOptions } from './dkim/dkim-options.js';
 export * from './errors.js';
 export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
+export type { ListUnsubscribe } from './headers/list-unsubscribe.js';
 export { type Mailers, mailers } from './mailers.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';

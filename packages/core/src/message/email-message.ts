@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { BaseEmailBackend } from '../backends/base-email-backend.js';
 import { checkConnectionChoice } from '../connection-choice.js';
 import { ConfigurationError } from '../errors.js';
+import { type ListUnsubscribe, listUnsubscribeHeaders } from '../headers/list-unsubscribe.js';
 import { guessMimetype } from '../mime/guess-type.js';
 import { buildMessage } from '../mime/mime-builder.js';
 import type { MimeMessage } from '../mime/mime-message.js';
@@ -50,6 +51,8 @@ export interface EmailMessageOptions {
   attachments?: readonly AttachmentInput[];
   /** Extra headers; To, Cc, From and Reply-To here override the written header, not the envelope. */
   headers?: Record<string, string>;
+  /** One-click unsubscribe: writes List-Unsubscribe (and List-Unsubscribe-Post with `oneClick`). */
+  listUnsubscribe?: ListUnsubscribe | null;
 }
 
 /** Options of {@link EmailMessage.send}. */
@@ -119,6 +122,8 @@ export class EmailMessage {
   connection: BaseEmailBackend | null;
   attachments: AttachmentItem[];
   headers: Record<string, string>;
+  /** `List-Unsubscribe` targets (RFC 2369, RFC 8058), or null; checked here and when the message is built. */
+  listUnsubscribe: ListUnsubscribe | null;
   /** The body's subtype: `'plain'`, or `'html'` for an HTML-only message. */
   contentSubtype = 'plain';
   /** The subtype of the multipart that holds attachments. */
@@ -141,6 +146,8 @@ export class EmailMessage {
     this.connection = options.connection ?? null;
     this.attachments = (options.attachments ?? []).map(normalizeAttachment);
     this.headers = { ...(options.headers ?? {}) };
+    this.listUnsubscribe = options.listUnsubscribe ? { ...options.listUnsubscribe } : null;
+    listUnsubscribeHeaders(this.listUnsubscribe); // bad targets fail here, where they were given
     if (typeof this.subject !== 'string') throw new TypeError(`subject must be a string, got ${typeof this.subject}.`);
     if (typeof this.body !== 'string') throw new TypeError(`body must be a string, got ${typeof this.body}.`);
   }

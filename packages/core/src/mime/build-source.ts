@@ -1,3 +1,4 @@
+import type { ListUnsubscribe } from '../headers/list-unsubscribe.js';
 import type { Alternative, AttachmentItem } from './mime-part.js';
 
 /** What the builder reads from an `EmailMessage` (or `EmailMultiAlternatives`). */
@@ -10,6 +11,7 @@ export interface BuildSource {
   bcc: readonly string[];
   replyTo: readonly string[];
   headers: Record<string, string>;
+  listUnsubscribe?: ListUnsubscribe | null;
   attachments: readonly AttachmentItem[];
   contentSubtype: string;
   mixedSubtype: string;

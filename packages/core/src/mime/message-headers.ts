@@ -2,6 +2,7 @@ import { formatAddress, formatAddressList, splitAddressHeader } from '../address
 import { BadHeaderError } from '../errors.js';
 import { encodeUnstructured } from '../headers/encode-header.js';
 import { AS_IS, headerLine } from '../headers/header-line.js';
+import { listUnsubscribeHeaders } from '../headers/list-unsubscribe.js';
 import type { Settings } from '../settings/definitions.js';
 import type { BuildSource } from './build-source.js';
 import type { RawHeader } from './built-message.js';
@@ -53,6 +54,11 @@ export function messageHeaders(source: BuildSource, settings: Settings): HeaderB
   if (!userNames.has('message-id')) {
     const id = makeMessageId();
     set('Message-ID', id, id);
+  }
+  for (const header of listUnsubscribeHeaders(source.listUnsubscribe)) {
+    if (userNames.has(header.name.toLowerCase()))
+      throw new TypeError(`Set ${header.name} through listUnsubscribe or headers, not both.`);
+    set(header.name, header.value, header.value);
   }
   for (const name of Object.keys(userHeaders)) {
     const value = userHeaders[name] == null ? '' : String(userHeaders[name]);
