@@ -15,6 +15,12 @@ describe('dkim option types', () => {
     new SmtpBackend({ dkim: { ...key, algorithm: 'rsa-sha1' } });
     // @ts-expect-error canonicalization is header/body
     new SmtpBackend({ dkim: { ...key, canonicalization: 'relaxed' } });
+    new SmtpBackend({ redirectTo: ['qa@example.com'], allowedRecipients: ['@example.com', /^qa\+/] });
+    expectTypeOf<CommonBackendOptions['redirectTo']>().toEqualTypeOf<readonly string[] | undefined>();
+    // @ts-expect-error redirectTo is a list, not one address
+    new SmtpBackend({ redirectTo: 'qa@example.com' });
+    // @ts-expect-error allowedRecipients holds strings and RegExps
+    new SmtpBackend({ allowedRecipients: [42] });
     // @ts-expect-error keySelector is required
     new SmtpBackend({ dkim: { domainName: 'example.com', privateKey: 'PEM' } });
   });

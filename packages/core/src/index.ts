@@ -23,6 +23,7 @@ export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
 export { type Envelope, envelopeOf } from './message/envelope.js';
 export type { BuildsItself, MimeMessage } from './mime/mime-message.js';
+export type { AllowedRecipient } from './sandbox/sandbox.js';
 export * from './settings.js';
 export {
   type MailAdminsOptions,

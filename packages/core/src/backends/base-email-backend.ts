@@ -3,6 +3,7 @@ import { type DkimKey, resolveDkim } from '../dkim/dkim-options.js';
 import { SignedMessage } from '../dkim/signed-message.js';
 import { MailError, SendError } from '../errors.js';
 import type { EmailMessage } from '../message/email-message.js';
+import { Sandbox } from '../sandbox/sandbox.js';
 import type { Settings } from '../settings/definitions.js';
 import { defaultSettings, getSettings } from '../settings/settings-store.js';
 import { checkOptionNames, MAILER_ALIAS } from './backend-context.js';
@@ -73,6 +74,7 @@ export abstract class BaseEmailBackend {
   #inFlight = 0;
   #autoOpened = false;
   readonly #dkim: readonly DkimKey[] | null;
+  readonly #sandbox: Sandbox | null;
 
   constructor(options: BackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -82,6 +84,7 @@ export abstract class BaseEmailBackend {
     this.alias = typeof alias === 'string' ? alias : null;
     checkOptionNames(new.target, options, this.alias);
     this.failSilently = Boolean(options.failSilently);
+    this.#sandbox = Sandbox.of(options, (o) => (this.alias === null ? o : `mailer "${this.alias}": ${o}`));
     this.#dkim =
       options.dkim === undefined
         ? null
@@ -134,7 +137,10 @@ export abstract class BaseEmailBackend {
     const list = Array.from(messages);
     if (list.length === 0) return 0;
     // Input errors (BadHeaderError, InvalidAddressError) are never silenced and come before any I/O.
-    const batch = list.map((message, index) => prepareMessage(message, index));
+    const prepared = list.map((message, index) => prepareMessage(message, index, this.#sandbox));
+    // A message the sandbox left with no recipient is not sent and not counted (see `dropped`).
+    const batch = this.#sandbox ? prepared.filter((p) => p.envelope.to.length > 0 || !p.dropped?.length) : prepared;
+    if (batch.length === 0) return 0;
     if (this.#dkim) for (const prepared of batch) prepared.mime = new SignedMessage(prepared.mime, this.#dkim);
 
     this.#inFlight++;
@@ -151,7 +157,7 @@ export abstract class BaseEmailBackend {
             throw toSendError(error, 'Could not open the connection', 0, undefined);
           }
         }
-        const outcome = new Outcome(this.failSilently, batch.length);
+        const outcome = new Outcome(this.failSilently, list.length);
         await this.deliver(batch, outcome);
         return outcome.sent;
       });

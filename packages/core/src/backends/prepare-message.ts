@@ -1,16 +1,22 @@
 import type { EmailMessage } from '../message/email-message.js';
 import { envelopeOf } from '../message/envelope.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 import type { PreparedMessage } from './types.js';
 
 /**
  * Check one message before anything of its batch is sent: build it (the header guards run,
  * throwing BadHeaderError) and compute its envelope (throwing InvalidAddressError).
  */
-export function prepareMessage(message: EmailMessage, index: number): PreparedMessage {
+export function prepareMessage(message: EmailMessage, index: number, sandbox: Sandbox | null = null): PreparedMessage {
   if (message === null || typeof message !== 'object' || typeof (message as EmailMessage).message !== 'function') {
     throw new TypeError(
       `sendMessages() takes EmailMessage objects; item ${index} is ${message === null ? 'null' : typeof message}.`,
     );
+  }
+  if (sandbox) {
+    // Built from the sandbox's copy (redirected To/Cc); `message` stays the caller's.
+    const { source, envelope, dropped } = sandbox.apply(message);
+    return { message, index, mime: source.message(), envelope, dropped };
   }
   const mime = message.message();
   return { message, index, mime, envelope: envelopeOf(message) };

@@ -15,6 +15,8 @@ export interface PreparedMessage<M = EmailMessage> {
   mime: MimeMessage;
   /** Envelope sender and recipients (Bcc included). */
   envelope: Envelope;
+  /** Recipients the backend's `allowedRecipients` took out of the envelope (none when not set). */
+  dropped?: string[];
 }
 
 /** What a backend can do; lets the conformance suite pick the groups that apply. */
@@ -31,6 +33,10 @@ export type CommonBackendOptions = {
   failSilently?: boolean;
   /** Sign every message with DKIM: one key, or a list (one signature each). */
   dkim?: import('../dkim/dkim-options.js').DkimOption;
+  /** Staging: every message goes only to these addresses; the originals in X-Original-To / X-Original-Cc. */
+  redirectTo?: readonly string[];
+  /** Staging: recipients matching none of these (address, `@domain`, RegExp) are dropped from the envelope. */
+  allowedRecipients?: readonly import('../sandbox/sandbox.js').AllowedRecipient[];
 };
 
 /** Options of a backend: the common ones and the backend's own. */
