@@ -12,6 +12,8 @@ import { type BackendCapabilities, BaseEmailBackend, type PreparedMessage } from
  * ```
  */
 export class DummyBackend extends BaseEmailBackend {
+  /** The name in send events and delivery reports. */
+  static override readonly backendName: string = 'dummy';
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = [];
 

@@ -43,6 +43,8 @@ export type FileBackendOptions = CommonBackendOptions & {
  * ```
  */
 export class FileBackend extends BaseEmailBackend {
+  /** The name in send events and delivery reports. */
+  static override readonly backendName: string = 'file';
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = ['filePath'];
 

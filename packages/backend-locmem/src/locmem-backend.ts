@@ -24,6 +24,8 @@ import { outbox, type SentMessage } from './outbox.js';
  * ```
  */
 export class LocmemBackend extends BaseEmailBackend {
+  /** The name in send events and delivery reports. */
+  static override readonly backendName: string = 'locmem';
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = [];
 

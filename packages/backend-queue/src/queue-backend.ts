@@ -73,6 +73,8 @@ export function queuedJobOf(message: EmailMessage): { id: string; queue: string 
  * ```
  */
 export class QueueBackend extends BaseEmailBackend {
+  /** The name in send events and delivery reports. */
+  static override readonly backendName: string = 'queue';
   static override readonly optionNames: readonly string[] = [
     'redis',
     'queue',

@@ -82,6 +82,8 @@ function withDeadline<T>(work: Promise<T>, ms: number, connection: SMTPConnectio
  * ```
  */
 export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOptions, 'password'> {
+  /** The name in send events and delivery reports. */
+  static override readonly backendName: string = 'smtp';
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = SMTP_OPTION_NAMES;
 

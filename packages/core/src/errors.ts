@@ -17,6 +17,7 @@ export type MailErrorCode =
   | 'MAIL_MAILER_DOES_NOT_EXIST'
   | 'MAIL_INVALID_ADDRESS'
   | 'MAIL_SEND_FAILED'
+  | 'MAIL_HOOK_FAILED'
   | (string & {});
 
 export interface MailErrorOptions {
@@ -126,5 +127,33 @@ export class SendError extends MailError {
     this.sent = options.sent ?? 0;
     this.transient = options.transient ?? false;
     this.messageIndex = options.messageIndex;
+  }
+}
+
+export interface HookErrorOptions extends MailErrorOptions {
+  /** Which kind of hook threw. */
+  hook: 'onBeforeSend' | 'onSent' | 'onFailed';
+  /** Messages of the batch delivered (0 when a before-send hook threw: nothing was sent). */
+  sent: number;
+}
+
+/**
+ * A send hook (`onBeforeSend`, `onSent`, `onFailed`) threw; `cause` is what it threw. Never
+ * silenced by `failSilently`. `sent` says how many messages of the batch went out: 0 when a
+ * before-send hook threw (nothing of the batch was sent); after an `onSent` hook, the messages
+ * were delivered and must not be sent again.
+ */
+export class HookError extends MailError {
+  static override readonly errorName: string = 'HookError';
+  static override defaultCode: MailErrorCode = 'MAIL_HOOK_FAILED';
+  /** The kind of hook that threw. */
+  readonly hook: HookErrorOptions['hook'];
+  /** Messages of the batch delivered. */
+  readonly sent: number;
+
+  constructor(message: string, options: HookErrorOptions) {
+    super(message, options);
+    this.hook = options.hook;
+    this.sent = options.sent;
   }
 }

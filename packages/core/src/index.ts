@@ -16,9 +16,19 @@ export type { BackendCapabilities, BackendOptions, CommonBackendOptions, Prepare
 export { type BackendClass, getConnection } from './connection.js';
 export type { DkimAlgorithm, DkimCanonicalization, DkimOption, DkimOptions } from './dkim/dkim-options.js';
 export * from './errors.js';
+export { SEND_CHANNEL, type SendEvent, sendChannel } from './events/send-events.js';
+export {
+  type AfterSendHook,
+  type BeforeSendHook,
+  type HookOptions,
+  onBeforeSend,
+  onFailed,
+  onSent,
+} from './events/send-hooks.js';
 export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export type { ListUnsubscribe } from './headers/list-unsubscribe.js';
 export { type Mailers, mailers } from './mailers.js';
+export type { DeliveryReport } from './message/delivery-report.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
 export { type Envelope, envelopeOf } from './message/envelope.js';

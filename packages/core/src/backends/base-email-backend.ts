@@ -7,6 +7,7 @@ import { Sandbox } from '../sandbox/sandbox.js';
 import type { Settings } from '../settings/definitions.js';
 import { defaultSettings, getSettings } from '../settings/settings-store.js';
 import { checkOptionNames, MAILER_ALIAS } from './backend-context.js';
+import { isObserved, observeSend, type SendObserver } from './observe-send.js';
 import { prepareMessage } from './prepare-message.js';
 import { inspectBackend, shownFields } from './shown-fields.js';
 import type { BackendCapabilities, BackendOptions, PreparedMessage } from './types.js';
@@ -60,6 +61,12 @@ export abstract class BaseEmailBackend {
    * it, any other option is a ConfigurationError; when it is undefined, options are not checked.
    */
   static readonly optionNames?: readonly string[];
+
+  /**
+   * The backend's name in send events and delivery reports ('smtp', 'locmem', …); the class
+   * name when a class does not declare it.
+   */
+  static readonly backendName?: string;
 
   /** Swallow delivery failures (never bad input) and count only what was delivered. */
   failSilently: boolean;
@@ -136,10 +143,18 @@ export abstract class BaseEmailBackend {
     }
     const list = Array.from(messages);
     if (list.length === 0) return 0;
+    // Send events and hooks, once here for every backend; nothing of it runs while no one listens.
+    if (isObserved()) return observeSend(this, list, (batch, observer) => this.#send(batch, observer));
+    return this.#send(list, null);
+  }
+
+  async #send(list: EmailMessage[], observer: SendObserver | null): Promise<number> {
     // Input errors (BadHeaderError, InvalidAddressError) are never silenced and come before any I/O.
     const prepared = list.map((message, index) => prepareMessage(message, index, this.#sandbox));
     // A message the sandbox left with no recipient is not sent and not counted (see `dropped`).
     const batch = this.#sandbox ? prepared.filter((p) => p.envelope.to.length > 0 || !p.dropped?.length) : prepared;
+    if (observer && batch.length < prepared.length)
+      for (const p of prepared) if (!batch.includes(p)) observer.dropped(p);
     if (batch.length === 0) return 0;
     if (this.#dkim) for (const prepared of batch) prepared.mime = new SignedMessage(prepared.mime, this.#dkim);
 
@@ -153,11 +168,13 @@ export abstract class BaseEmailBackend {
             if (await this.open()) this.#autoOpened = true;
           } catch (error) {
             if (error instanceof MailError && !(error instanceof SendError)) throw error; // configuration, not delivery
+            const sendError = toSendError(error, 'Could not open the connection', 0, undefined);
+            if (observer) for (const p of batch) observer.failed(p, sendError);
             if (this.failSilently) return 0;
-            throw toSendError(error, 'Could not open the connection', 0, undefined);
+            throw sendError;
           }
         }
-        const outcome = new Outcome(this.failSilently, list.length);
+        const outcome = new Outcome(this.failSilently, list.length, observer);
         await this.deliver(batch, outcome);
         return outcome.sent;
       });
@@ -224,21 +241,29 @@ class Outcome implements DeliveryOutcome {
   constructor(
     private readonly failSilently: boolean,
     private readonly size: number,
+    private readonly observer: SendObserver | null,
   ) {}
 
-  delivered(): void {
+  delivered(message: PreparedMessage): void {
     this.sent++;
+    this.observer?.delivered(message);
   }
 
   failed(message: PreparedMessage, error: unknown): void {
-    if (error instanceof MailError && !(error instanceof SendError)) throw error; // bad input is never silenced
-    if (this.failSilently) return;
-    throw toSendError(
+    if (error instanceof MailError && !(error instanceof SendError)) {
+      this.observer?.failed(message, error);
+      throw error; // bad input is never silenced
+    }
+    if (this.failSilently && !this.observer) return;
+    const sendError = toSendError(
       error,
       `Message ${message.index + 1} of ${this.size} (to ${message.envelope.to.join(', ')}) failed; ${this.sent} delivered before it`,
       this.sent,
       message.index,
     );
+    this.observer?.failed(message, sendError);
+    if (this.failSilently) return;
+    throw sendError;
   }
 }
 
