@@ -3,18 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 const root = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// By default tests run against the sources (no build needed while developing).
-// MAIL_TEST_DIST=1 runs the same tests against the built packages, as users get them
-// (CI does that under Node 22 and 24).
-const alias = process.env.MAIL_TEST_DIST === '1'
-  ? []
-  : [
-      { find: /^@mail\/core$/, replacement: root('./packages/core/src/index.ts') },
-      { find: /^@mail\/(backend-[a-z]+)$/, replacement: root('./packages/$1/src/index.ts') },
-      { find: /^@mail\/testing$/, replacement: root('./packages/testing/src/index.ts') },
-      { find: /^@mail\/testing\/vitest$/, replacement: root('./packages/testing/src/vitest.ts') },
-      { find: /^@mail\/testing\/conformance$/, replacement: root('./packages/testing/src/conformance/index.ts') },
-    ];
+// "Run against source" has one definition: the "@mail/source" export condition. Each package's
+// "exports" maps it to its src/ entry first (tsconfig.json's customConditions does the same for
+// typechecking). By default it is on, so tests import the public entry points (`@mail/core`, …)
+// and get the sources, no build needed. MAIL_TEST_DIST=1 leaves it off: the very same imports
+// resolve to the built dist/ files, as users get them (CI runs that on Node 22, 24 and 26).
+// Node is started with the condition too, so loadBackend('smtp') (which resolves packages the
+// way Node does, with the conditions Node was given) finds the same sources.
+const source = process.env.MAIL_TEST_DIST === '1' ? [] : ['@mail/source'];
+const conditions = [...source, 'module', 'node', 'development|production'];
 
 const pkg = (name: string) => ({
   extends: true as const,
@@ -22,8 +19,10 @@ const pkg = (name: string) => ({
 });
 
 export default defineConfig({
-  resolve: { alias },
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
+    execArgv: source.map((c) => `--conditions=${c}`),
     testTimeout: 20_000,
     hookTimeout: 20_000,
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: root('./tsconfig.json') },

@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
-import { describe, expectTypeOf, it } from 'vitest';
 import {
   type Alternative,
   type Attachment,
   type AttachmentItem,
   EmailMessage,
   type EmailMessageOptions,
+  EmailMultiAlternatives,
+  type MimeMessage,
   type MimePart,
-} from '../src/message/email-message.js';
-import { EmailMultiAlternatives } from '../src/message/email-multi-alternatives.js';
-import type { MimeMessage } from '../src/mime/mime-message.js';
+} from '@mail/core';
+import { describe, expectTypeOf, it } from 'vitest';
 
 describe('EmailMessage types', () => {
   it('takes one options object with address lists', () => {

@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   conformanceGroups,
   contentGroup,
@@ -8,7 +7,8 @@ import {
   runBackendConformance,
   runConformanceChecks,
   sendingGroup,
-} from '../src/conformance/index.js';
+} from '@mail/testing/conformance';
+import { describe, expect, it } from 'vitest';
 import {
   DropsCcBackend,
   LeaksBccBackend,

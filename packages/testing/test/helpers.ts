@@ -1,6 +1,6 @@
 import type { EmailMessage } from '@mail/core';
+import type { SmtpFixture } from '@mail/testing';
 import nodemailer from 'nodemailer';
-import type { SmtpFixture } from '../src/index.js';
 
 /** Deliver a built EmailMessage to the fixture byte for byte, as an SMTP backend would. */
 export async function deliverTo(smtp: SmtpFixture, message: EmailMessage): Promise<void> {

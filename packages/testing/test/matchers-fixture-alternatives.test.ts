@@ -1,7 +1,7 @@
 import { EmailMultiAlternatives } from '@mail/core';
+import { type SmtpFixture, startSmtpServer } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpFixture, startSmtpServer } from '../src/index.js';
-import '../src/vitest.js';
+import '@mail/testing/vitest';
 import { deliverTo } from './helpers.js';
 
 // mailparser keeps only text and html; every other part of multipart/alternative (a calendar

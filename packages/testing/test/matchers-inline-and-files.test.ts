@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmailMultiAlternatives } from '@mail/core';
+import { type SmtpFixture, startSmtpServer } from '@mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpFixture, startSmtpServer } from '../src/index.js';
-import '../src/vitest.js';
+import '@mail/testing/vitest';
 import { deliverTo } from './helpers.js';
 
 // An HTML message with an inline image referred to as cid:logo, and a file attached from disk:

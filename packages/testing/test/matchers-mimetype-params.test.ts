@@ -1,6 +1,6 @@
 import { EmailMultiAlternatives } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import '../src/vitest.js';
+import '@mail/testing/vitest';
 
 // Alternatives given with parameters (`text/html; charset=utf-8`, a calendar invite with
 // `method=REQUEST`) are still of their type for the matchers.

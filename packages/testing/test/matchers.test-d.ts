@@ -1,6 +1,6 @@
 import { expect, expectTypeOf, test } from 'vitest';
-import '../src/vitest.js';
-import type { EmailCriteria } from '../src/index.js';
+import '@mail/testing/vitest';
+import type { EmailCriteria } from '@mail/testing';
 
 test('the matchers are typed on expect()', () => {
   const outbox: unknown[] = [];

@@ -1,5 +1,4 @@
 import { EmailMessage, EmailMultiAlternatives } from '@mail/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type SmtpFixture,
   startSmtpServer,
@@ -7,8 +6,9 @@ import {
   toHaveSentEmail,
   toHaveSentEmailCount,
   toSentEmails,
-} from '../src/index.js';
-import '../src/vitest.js';
+} from '@mail/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@mail/testing/vitest';
 import { deliverTo } from './helpers.js';
 
 function welcome(): EmailMultiAlternatives {

@@ -1,6 +1,6 @@
 import type { getConnection } from '@mail/core';
+import type { SmtpFixture } from '@mail/testing';
 import { expectTypeOf, test } from 'vitest';
-import type { SmtpFixture } from '../src/index.js';
 
 test("backendOptions() fits getConnection()'s options", () => {
   expectTypeOf<typeof getConnection>().toBeCallableWith('smtp', {} as ReturnType<SmtpFixture['backendOptions']>);

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { inspect } from 'node:util';
+import { getTestCertificate, type SmtpFixture, type SmtpFixtureOptions, startSmtpServer } from '@mail/testing';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getTestCertificate, type SmtpFixture, type SmtpFixtureOptions, startSmtpServer } from '../src/index.js';
 
 const open: SmtpFixture[] = [];
 async function start(options?: SmtpFixtureOptions): Promise<SmtpFixture> {

@@ -1,6 +1,6 @@
 import { EmailMessage, envelopeOf } from '@mail/core';
+import { isQueuedEntry, mailMatchers, type QueuedEntryLike, toSentEmails } from '@mail/testing';
 import { describe, expect, it } from 'vitest';
-import { isQueuedEntry, mailMatchers, type QueuedEntryLike, toSentEmails } from '../src/index.js';
 
 expect.extend(mailMatchers);
 

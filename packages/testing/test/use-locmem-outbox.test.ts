@@ -1,7 +1,7 @@
 import { getSettings, resetSettings } from '@mail/core';
+import { getOutbox, OUTBOX_KEY } from '@mail/testing';
+import { setupMailTesting, useLocmemOutbox } from '@mail/testing/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getOutbox, OUTBOX_KEY } from '../src/index.js';
-import { setupMailTesting, useLocmemOutbox } from '../src/vitest.js';
 
 afterAll(() => resetSettings());
 

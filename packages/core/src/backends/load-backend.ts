@@ -89,12 +89,6 @@ async function importBackendModule(target: string, original: string): Promise<Re
   if (/^[a-z][a-z0-9+.-]+:/i.test(target)) return importOrExplain(target, original, null); // node:, data:, …
 
   const { name, subpath } = splitPackageSpecifier(target);
-  if (process.env.VITEST) {
-    // Under vitest, imports go through vite's resolver and the project's aliases (a monorepo
-    // maps @mail/* to sources): loading the package from disk would give a second copy.
-    const viaRunner = await importOrExplain(target, original, null, true);
-    if (viaRunner !== null) return viaRunner;
-  }
   const searched = searchDirs();
   for (const dir of searched) {
     const packageDir = findPackageDir(name, dir);
@@ -116,7 +110,7 @@ async function importBackendModule(target: string, original: string): Promise<Re
     return importFile(file, original);
   }
   // Not under the user's directories: let the runtime resolve it from @mail/core's own place
-  // (a backend installed beside core, or a test runner's alias).
+  // (a backend installed beside core).
   return importOrExplain(target, original, { name, searched });
 }
 
@@ -147,26 +141,23 @@ function mustExist(file: string, original: string): string {
 }
 
 async function importFile(file: string, original: string): Promise<Record<string, unknown>> {
-  return importOrExplain(pathToFileURL(file).href, original, null);
+  return importOrExplain(pathToFileURL(realPath(file)).href, original, null);
+}
+
+/** The file as Node loads it: by its real path, so a symlinked (workspace) package is one module. */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file; // gone: the import says so
+  }
 }
 
 async function importOrExplain(
   target: string,
   original: string,
   missing: { name: string; searched: string[] } | null,
-): Promise<Record<string, unknown>>;
-async function importOrExplain(
-  target: string,
-  original: string,
-  missing: null,
-  nullIfMissing: true,
-): Promise<Record<string, unknown> | null>;
-async function importOrExplain(
-  target: string,
-  original: string,
-  missing: { name: string; searched: string[] } | null,
-  nullIfMissing = false,
-): Promise<Record<string, unknown> | null> {
+): Promise<Record<string, unknown>> {
   try {
     return (await import(target)) as Record<string, unknown>;
   } catch (error) {
@@ -176,7 +167,6 @@ async function importOrExplain(
       code === 'ERR_MODULE_NOT_FOUND' ||
       code === 'MODULE_NOT_FOUND' ||
       /Cannot find (package|module)|Failed to load url/.test(message);
-    if (nullIfMissing && notFound && message.includes(splitPackageSpecifier(target).name)) return null;
     if (missing && notFound && message.includes(missing.name)) {
       throw new BackendImportError(
         `Email backend "${original}" needs the package "${missing.name}", which is not installed ` +

@@ -1,8 +1,27 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** Export conditions of an `import()` from Node (package.json "exports"). */
+/** Export conditions of an `import()` from Node (package.json "exports"), before the user's own. */
 const CONDITIONS = ['node', 'import', 'default'];
+
+/**
+ * The user conditions Node was started with (`--conditions=name`, `--conditions name`, `-C name`,
+ * in the command line or NODE_OPTIONS): Node's own `import()` honours them, so the loader does too.
+ */
+export function userConditions(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+): string[] {
+  const args = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)];
+  const found: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const inline = /^(?:--conditions|-C)=(.+)$/.exec(arg);
+    if (inline) found.push(inline[1]!);
+    else if ((arg === '--conditions' || arg === '-C') && args[i + 1] !== undefined) found.push(args[++i]!);
+  }
+  return found;
+}
 
 /** `@scope/name/sub/path` → `{ name: '@scope/name', subpath: './sub/path' }`. */
 export function splitPackageSpecifier(specifier: string): { name: string; subpath: string } {
@@ -42,7 +61,7 @@ export function resolvePackageFile(packageDir: string, subpath: string): string 
     main?: string;
   };
   if (manifest.exports !== undefined && manifest.exports !== null) {
-    const target = resolveExports(manifest.exports, subpath);
+    const target = resolveExports(manifest.exports, subpath, [...userConditions(), ...CONDITIONS]);
     if (target === null)
       throw new SubpathNotExported(`"${subpath}" is not exported by ${path.join(packageDir, 'package.json')}`);
     return path.join(packageDir, target);
@@ -62,14 +81,14 @@ export function probe(file: string): string | null {
   return null;
 }
 
-function resolveExports(exportsField: unknown, subpath: string): string | null {
+function resolveExports(exportsField: unknown, subpath: string, conditions: string[]): string | null {
   const map =
     typeof exportsField === 'string' ||
     Array.isArray(exportsField) ||
     !Object.keys(exportsField as object).some((k) => k.startsWith('.'))
       ? { '.': exportsField }
       : (exportsField as Record<string, unknown>);
-  if (Object.hasOwn(map, subpath)) return resolveTarget(map[subpath], '');
+  if (Object.hasOwn(map, subpath)) return resolveTarget(map[subpath], '', conditions);
   // Subpath patterns: the longest matching prefix wins (Node's PATTERN_KEY_COMPARE).
   let best: { key: string; star: string } | null = null;
   for (const key of Object.keys(map)) {
@@ -82,22 +101,22 @@ function resolveExports(exportsField: unknown, subpath: string): string | null {
         best = { key, star: subpath.slice(prefix.length, subpath.length - suffix.length) };
     }
   }
-  return best ? resolveTarget(map[best.key], best.star) : null;
+  return best ? resolveTarget(map[best.key], best.star, conditions) : null;
 }
 
-function resolveTarget(target: unknown, star: string): string | null {
+function resolveTarget(target: unknown, star: string, conditions: string[]): string | null {
   if (typeof target === 'string') return target.startsWith('./') ? target.replaceAll('*', star) : null;
   if (Array.isArray(target)) {
     for (const t of target) {
-      const r = resolveTarget(t, star);
+      const r = resolveTarget(t, star, conditions);
       if (r !== null) return r;
     }
     return null;
   }
   if (target !== null && typeof target === 'object') {
     for (const [condition, value] of Object.entries(target)) {
-      if (!CONDITIONS.includes(condition)) continue;
-      const r = resolveTarget(value, star);
+      if (!conditions.includes(condition)) continue;
+      const r = resolveTarget(value, star, conditions);
       if (r !== null) return r;
     }
   }

@@ -1,13 +1,19 @@
 import { inspect } from 'node:util';
+import {
+  BaseEmailBackend,
+  ConfigurationError,
+  configure,
+  EmailMessage,
+  getConnection,
+  getSettings,
+  mailAdmins,
+  mailers,
+  mailManagers,
+  type PreparedMessage,
+  sendMail,
+  sendMassMail,
+} from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import type { PreparedMessage } from '../../src/backends/types.js';
-import { getConnection } from '../../src/connection.js';
-import { ConfigurationError } from '../../src/errors.js';
-import { mailers } from '../../src/mailers.js';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { configure, getSettings } from '../../src/settings.js';
-import { mailAdmins, mailManagers, sendMail, sendMassMail } from '../../src/wrappers.js';
 import { captureBackend, RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 

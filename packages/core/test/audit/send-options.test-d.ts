@@ -1,6 +1,5 @@
+import { EmailMessage, type SendMailOptions, type SendOptions } from '@mail/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { EmailMessage, type SendOptions } from '../../src/message/email-message.js';
-import type { SendMailOptions } from '../../src/wrappers.js';
 
 describe('send() options', () => {
   it('take using: null as the wrappers do (Django: using=None means the default connection)', () => {

@@ -1,11 +1,19 @@
+import {
+  BadHeaderError,
+  BaseEmailBackend,
+  ConfigurationError,
+  configure,
+  type DeliveryOutcome,
+  InvalidAddressError,
+  type PreparedMessage,
+  SendError,
+} from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { MAILER_ALIAS } from '../../src/backends/backend-context.js';
-import { BaseEmailBackend, type DeliveryOutcome } from '../../src/backends/base-email-backend.js';
-import type { PreparedMessage } from '../../src/backends/types.js';
-import { BadHeaderError, ConfigurationError, InvalidAddressError, SendError } from '../../src/errors.js';
-import { configure } from '../../src/settings.js';
 import { deferred, msg, RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
+
+/** How a mailer tells its backend which alias built it (a registered symbol, so any copy of core agrees). */
+const MAILER_ALIAS = Symbol.for('@mail/core.mailer-alias');
 
 isolateSettings();
 

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// A unit test of the loader's source: loadBackend and userConditions are internals (not exported).
 import { loadBackend } from '../../src/backends/load-backend.js';
+import { userConditions } from '../../src/backends/resolve-package.js';
 import { BackendImportError } from '../../src/errors.js';
 import { backendSource, fixtureDir } from '../support/fixture-dir.js';
 
@@ -54,6 +56,14 @@ beforeAll(() => {
       exports: './index.js',
     },
     'app/node_modules/@mail/backend-dummy/index.js': backendSource('fake-dummy', 'esm'),
+    // A custom export condition first, as a monorepo maps its sources.
+    'app/node_modules/conditional-backend/package.json': {
+      name: 'conditional-backend',
+      type: 'module',
+      exports: { '.': { 'acme-source': './source.js', import: './built.js' } },
+    },
+    'app/node_modules/conditional-backend/source.js': backendSource('conditional-source', 'esm'),
+    'app/node_modules/conditional-backend/built.js': backendSource('conditional-built', 'esm'),
     'app/node_modules/not-a-backend/package.json': { name: 'not-a-backend', type: 'module', main: 'index.js' },
     'app/node_modules/not-a-backend/index.js':
       'export const EmailBackend = { sendMessages() {} };\nexport function helper() {}\nexport default 42;\n',
@@ -112,19 +122,31 @@ describe('package specifiers', () => {
   });
 
   it('an alias names the @mail/backend-* package, found from the user directory', async () => {
-    // Outside a test runner: vitest's own resolution (tested below) is set aside here.
-    const vitest = process.env.VITEST;
-    delete process.env.VITEST;
-    try {
-      expect(marker(await loadBackend('dummy'))).toBe('fake-dummy');
-    } finally {
-      process.env.VITEST = vitest;
-    }
+    expect(marker(await loadBackend('dummy'))).toBe('fake-dummy');
   });
 
-  it("under vitest, the runner's resolution (the workspace aliases) comes first", async () => {
+  it('from the workspace, an alias loads the very module the public entry point gives (one copy)', async () => {
+    // The workspace's node_modules/@mail/backend-dummy is a symlink; with the test run's
+    // conditions (the sources, or dist/ under MAIL_TEST_DIST=1) it is the module tests import.
+    process.chdir(savedCwd);
     const { EmailBackend } = await import('@mail/backend-dummy');
     expect(await loadBackend('dummy')).toBe(EmailBackend);
+  });
+
+  it('honours the conditions Node was started with (--conditions, -C, NODE_OPTIONS), as import() does', async () => {
+    const saved = process.env.NODE_OPTIONS;
+    try {
+      delete process.env.NODE_OPTIONS;
+      expect(marker(await loadBackend('conditional-backend'))).toBe('conditional-built');
+      process.env.NODE_OPTIONS = '--max-old-space-size=512 -C acme-source';
+      expect(marker(await loadBackend('conditional-backend'))).toBe('conditional-source');
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    expect(
+      userConditions(['--conditions=a', '--conditions', 'b', '-C', 'c', '-C=d', '--inspect'], '--conditions=e'),
+    ).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('falls back to the entry script directory', async () => {

@@ -1,3 +1,5 @@
+// A unit test of the package's source: it needs internals the public entry points do not export
+// (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 /**
  * The streaming body hash against mailauth's body canonicalizers (an implementation that is not
  * ours) on random bodies cut into random chunks: WSP runs, trailing WSP, blank lines, dots.

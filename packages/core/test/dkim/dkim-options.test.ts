@@ -5,9 +5,8 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
+import { ConfigurationError, EmailMessage } from '@mail/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigurationError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
 import { BytesBackend } from './support.js';
 import { dkimOption, rsaKey } from './verifiers.js';
 

@@ -6,9 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EmailMessage, EmailMultiAlternatives } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
 import { BytesBackend } from './support.js';
 import { dkimOption, dkimpyVerdicts, ed25519Key, hasDkimpy, mailauthVerdicts, rsaKey } from './verifiers.js';
 

@@ -1,5 +1,4 @@
-import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import type { PreparedMessage } from '../../src/backends/types.js';
+import { BaseEmailBackend, type PreparedMessage } from '@mail/core';
 
 /** A backend that keeps the octets each message would have on the wire (read with asBytes or stream). */
 export class BytesBackend extends BaseEmailBackend {

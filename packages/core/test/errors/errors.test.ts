@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
 import {
   BackendImportError,
   BadHeaderError,
@@ -8,7 +7,8 @@ import {
   MailError,
   MailerDoesNotExist,
   SendError,
-} from '../../src/errors.js';
+} from '@mail/core';
+import { describe, expect, it } from 'vitest';
 
 const CLASSES = [
   [BadHeaderError, 'MAIL_BAD_HEADER'],

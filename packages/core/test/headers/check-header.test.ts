@@ -1,3 +1,5 @@
+// A unit test of the package's source: it needs internals the public entry points do not export
+// (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 import { describe, expect, it } from 'vitest';
 import { BadHeaderError } from '../../src/errors.js';
 import { checkHeaderName, checkHeaderValue } from '../../src/headers/check-header.js';

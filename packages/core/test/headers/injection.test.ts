@@ -1,7 +1,5 @@
+import { BadHeaderError, EmailMessage, type EmailMessageOptions, EmailMultiAlternatives } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { BadHeaderError } from '../../src/errors.js';
-import { EmailMessage, type EmailMessageOptions } from '../../src/message/email-message.js';
-import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
 import { RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 

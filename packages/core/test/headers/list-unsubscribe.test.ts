@@ -3,10 +3,10 @@
  * https for one-click, mailto as an address, and no way to break out of the header or of a
  * target (line breaks, '>', ',' and spaces in every place an attacker could put them).
  */
+
+import { BadHeaderError, EmailMessage } from '@mail/core';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { BadHeaderError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
 import { BytesBackend } from '../dkim/support.js';
 import { dkimOption, dkimpyVerdicts, hasDkimpy, mailauthVerdicts, rsaKey } from '../dkim/verifiers.js';
 

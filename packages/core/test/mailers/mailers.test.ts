@@ -1,8 +1,5 @@
+import { BaseEmailBackend, ConfigurationError, configure, MailerDoesNotExist, mailers } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import { ConfigurationError, MailerDoesNotExist } from '../../src/errors.js';
-import { mailers } from '../../src/mailers.js';
-import { configure } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 
 isolateSettings();

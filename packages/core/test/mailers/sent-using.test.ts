@@ -1,9 +1,6 @@
 import { outbox } from '@mail/backend-locmem';
+import { configure, EmailMessage, getConnection, sendMail } from '@mail/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getConnection } from '../../src/connection.js';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { configure } from '../../src/settings.js';
-import { sendMail } from '../../src/wrappers.js';
 import { isolateSettings } from '../support/env.js';
 
 isolateSettings();

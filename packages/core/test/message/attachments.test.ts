@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { AttachedFile, BadHeaderError, ConfigurationError, EmailMessage } from '@mail/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BadHeaderError, ConfigurationError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { AttachedFile } from '../../src/mime/mime-part.js';
 import { built, rawHeader } from '../mime/wire-rules.js';
 import { isolateSettings } from '../support/env.js';
 

@@ -1,9 +1,6 @@
 import { Readable } from 'node:stream';
+import { BadHeaderError, configure, EmailMessage, envelopeOf } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { BadHeaderError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { envelopeOf } from '../../src/message/envelope.js';
-import { configure } from '../../src/settings.js';
 import { built, headerNames, rawHeader } from '../mime/wire-rules.js';
 import { RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';

@@ -1,8 +1,5 @@
+import { configure, EmailMessage, envelopeOf, InvalidAddressError } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { InvalidAddressError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { envelopeOf } from '../../src/message/envelope.js';
-import { configure } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 
 isolateSettings();

@@ -1,3 +1,5 @@
+// A unit test of the package's source: it needs internals the public entry points do not export
+// (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 /**
  * What the SMTP backend relies on from a built message (BuiltMessage#crlf): every line break of
  * the wire form is CRLF, whatever line endings the input used, so the backend only dot-stuffs it.

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { BadHeaderError, EmailMessage, EmailMultiAlternatives } from '@mail/core';
 import type { Attachment as ParsedAttachment } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BadHeaderError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
-import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
 import { isolateSettings } from '../support/env.js';
 import { built } from './wire-rules.js';
 

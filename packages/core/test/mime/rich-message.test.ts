@@ -1,5 +1,5 @@
+import { EmailMultiAlternatives } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
 import { isolateSettings } from '../support/env.js';
 import { built } from './wire-rules.js';
 

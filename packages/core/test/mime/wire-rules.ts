@@ -1,6 +1,6 @@
+import type { MimeMessage } from '@mail/core';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { expect } from 'vitest';
-import type { MimeMessage } from '../../src/mime/mime-message.js';
 
 /**
  * Check the wire rules on raw message bytes: CRLF line endings only (no bare CR or LF),

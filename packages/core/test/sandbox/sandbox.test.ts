@@ -3,12 +3,10 @@
  * X-Original-To / X-Original-Cc, never Bcc; allowedRecipients drops other recipients from the
  * envelope, and a message left with none is not sent and not counted.
  */
+
+import { BaseEmailBackend, ConfigurationError, EmailMessage, type PreparedMessage } from '@mail/core';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import type { PreparedMessage } from '../../src/backends/types.js';
-import { ConfigurationError } from '../../src/errors.js';
-import { EmailMessage } from '../../src/message/email-message.js';
 
 class EnvelopeBackend extends BaseEmailBackend {
   readonly got: { to: string[]; raw: Buffer }[] = [];

@@ -1,8 +1,14 @@
+import {
+  type BackendClass,
+  type BackendConstructor,
+  type BaseEmailBackend,
+  configure,
+  getConnection,
+  getSettings,
+  mailers,
+  type Settings,
+} from '@mail/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import { type BackendClass, getConnection } from '../../src/connection.js';
-import { mailers } from '../../src/mailers.js';
-import { type BackendConstructor, configure, getSettings, type Settings } from '../../src/settings.js';
 
 declare const Custom: BackendClass;
 

@@ -1,6 +1,5 @@
+import { ConfigurationError, configure, getSettings, resetSettings } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/errors.js';
-import { configure, getSettings, resetSettings } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 
 isolateSettings();

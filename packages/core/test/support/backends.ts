@@ -1,6 +1,4 @@
-import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import type { PreparedMessage } from '../../src/backends/types.js';
-import { EmailMessage } from '../../src/message/email-message.js';
+import { BaseEmailBackend, EmailMessage, type PreparedMessage } from '@mail/core';
 
 /** A promise with its resolver, to hold a delivery until the test lets it go (no timers). */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {

@@ -1,5 +1,5 @@
+import { resetSettings } from '@mail/core';
 import { afterEach, beforeEach } from 'vitest';
-import { resetSettings } from '../../src/settings.js';
 
 /** Every environment variable the settings read. */
 export const SETTING_ENV = [

@@ -1,3 +1,5 @@
+// A unit test of the package's source: it needs internals the public entry points do not export
+// (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { configure } from '../../src/settings.js';

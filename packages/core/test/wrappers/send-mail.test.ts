@@ -1,9 +1,6 @@
+import { BadHeaderError, configure, EmailMultiAlternatives, SendError, sendMail, sendMassMail } from '@mail/core';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { BadHeaderError, SendError } from '../../src/errors.js';
-import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
-import { configure } from '../../src/settings.js';
-import { sendMail, sendMassMail } from '../../src/wrappers.js';
 import { captureBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 

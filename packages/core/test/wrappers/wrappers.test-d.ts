@@ -1,6 +1,5 @@
+import { type BaseEmailBackend, mailAdmins, mailManagers, sendMail, sendMassMail } from '@mail/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
-import { mailAdmins, mailManagers, sendMail, sendMassMail } from '../../src/wrappers.js';
 
 declare const connection: BaseEmailBackend;
 

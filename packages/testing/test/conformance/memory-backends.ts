@@ -1,5 +1,5 @@
 import { type BackendCapabilities, BaseEmailBackend, type EmailMessage, type PreparedMessage } from '@mail/core';
-import type { Mailbox, MailboxMessage } from '../../src/conformance/index.js';
+import type { Mailbox, MailboxMessage } from '@mail/testing/conformance';
 
 /** A correct backend that keeps raw messages and envelopes in a store, with an open/closed state. */
 export class MemoryBackend extends BaseEmailBackend {

@@ -1,6 +1,6 @@
 import { type BackendCapabilities, BaseEmailBackend, type PreparedMessage } from '@mail/core';
+import type { SmtpFixtureBackendOptions } from '@mail/testing';
 import nodemailer from 'nodemailer';
-import type { SmtpFixtureBackendOptions } from '../../src/index.js';
 
 /**
  * A minimal SMTP backend over nodemailer's pooled transport (one connection), so the suite's
