@@ -1,8 +1,8 @@
 import { defineProject } from 'vitest/config';
 
 // Runs against the built @mail packages from node_modules, as an outside author's package
-// would (`pnpm build` first); no alias to the sources.
+// would (`pnpm build` first); it does not extend the root config, so
+// the "@mail/source" condition is off.
 export default defineProject({
-  resolve: { alias: [] },
   test: { name: 'example-third-party-backend', include: ['test/**/*.test.ts'] },
 });
