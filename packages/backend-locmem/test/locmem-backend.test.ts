@@ -123,6 +123,16 @@ describe('locmem backend', () => {
     expect(shared).toBe(outbox);
   });
 
+  it("its outbox is @mail/core's outbox (one home, as Django's mail.outbox), and @mail/testing's", async () => {
+    const core = await import('@mail/core');
+    const testing = await import('@mail/testing');
+    expect(outbox).toBe(core.outbox);
+    expect(testing.getOutbox()).toBe(core.outbox);
+    expect(testing.OUTBOX_KEY).toBe(core.OUTBOX_KEY);
+    await new EmailBackend().sendMessages([message({ subject: 'one home' })]);
+    expect(core.outbox.at(-1)?.subject).toBe('one home');
+  });
+
   it('concurrent batches all land, none lost', async () => {
     const backend = new EmailBackend();
     const counts = await Promise.all(

@@ -32,6 +32,7 @@ export type { DeliveryReport } from './message/delivery-report.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
 export { type Envelope, envelopeOf } from './message/envelope.js';
+export { OUTBOX_KEY, outbox, type SentMessage } from './message/outbox.js';
 export type { BuildsItself, MimeMessage } from './mime/mime-message.js';
 export type { AllowedRecipient } from './sandbox/sandbox.js';
 export * from './settings.js';

@@ -1,9 +1,11 @@
-/** Where `@mail/backend-locmem` keeps its outbox: one array per process, shared by ESM and CJS copies. */
-export const OUTBOX_KEY: unique symbol = Symbol.for('@mail/backend-locmem.outbox') as never;
+import { OUTBOX_KEY, outbox } from '@mail/core';
+
+/** Where the outbox lives on `globalThis` (owned by @mail/core; re-exported for compatibility). */
+export { OUTBOX_KEY };
 
 /**
- * The locmem outbox (the same array `@mail/backend-locmem` exports as `outbox`), created when
- * the backend has not been loaded yet, so a test can hold it before anything is sent.
+ * The locmem outbox (`outbox` of `@mail/core`, the same array `@mail/backend-locmem` exports),
+ * there before anything is sent, so a test can hold it.
  *
  * @example
  * ```ts
@@ -12,12 +14,10 @@ export const OUTBOX_KEY: unique symbol = Symbol.for('@mail/backend-locmem.outbox
  * ```
  */
 export function getOutbox<T = unknown>(): T[] {
-  const store = globalThis as unknown as Record<symbol, T[] | undefined>;
-  store[OUTBOX_KEY] ??= [];
-  return store[OUTBOX_KEY];
+  return outbox as unknown as T[];
 }
 
 /** Empty the locmem outbox in place (references to it stay valid). */
 export function clearOutbox(): void {
-  getOutbox().length = 0;
+  outbox.length = 0;
 }

@@ -1,5 +1,4 @@
-import { outbox } from '@mail/backend-locmem';
-import { configure, EmailMessage, getConnection, sendMail } from '@mail/core';
+import { configure, EmailMessage, getConnection, outbox, sendMail } from '@mail/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isolateSettings } from '../support/env.js';
 
