@@ -28,6 +28,7 @@ import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasRedis, SKIP_MESSAGE, startRedis, type TestRedis } from './helpers/redis-server.js';
+import { mailSources } from './helpers/worker-process.js';
 
 const PASSWORD = 'S3cret-smtp-pa55word';
 
@@ -263,20 +264,7 @@ describe.skipIf(!hasRedis)('a script that queues a message', () => {
         platform: 'node',
         format: 'esm',
         target: 'node20',
-        packages: 'external',
-        plugins:
-          process.env.MAIL_TEST_DIST === '1'
-            ? []
-            : [
-                {
-                  name: 'sources',
-                  setup(b) {
-                    b.onResolve({ filter: /^@mail\/(core|backend-queue)$/ }, (args) => ({
-                      path: fileURLToPath(new URL(`../../${args.path.slice(6)}/src/index.ts`, import.meta.url)),
-                    }));
-                  },
-                },
-              ],
+        plugins: [mailSources],
         logLevel: 'silent',
       });
       const started = Date.now();

@@ -5,18 +5,20 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const pkg = fileURLToPath(new URL('../..', import.meta.url));
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const dist = process.env.MAIL_TEST_DIST === '1';
 
 /**
- * @mail/* from their sources (as vitest runs them), unless MAIL_TEST_DIST=1 (then the built
- * packages, resolved from node_modules). Other packages stay external.
+ * Bundling a child process's entry as the test run resolves: @mail/* from their sources through
+ * the "@mail/source" export condition (the one definition of "run against source", see
+ * vitest.config.ts), unless MAIL_TEST_DIST=1 (then they stay external and the child loads the
+ * built packages from node_modules). Other packages stay external.
  */
-const sources: Plugin = {
+export const mailSources: Plugin = {
   name: 'mail-sources',
   setup(b) {
-    b.onResolve({ filter: /^@mail\/(core|backend-[a-z]+)$/ }, (args) =>
-      dist ? { external: true } : { path: `${root}packages/${args.path.slice('@mail/'.length)}/src/index.ts` },
+    b.initialOptions.conditions = dist ? [] : ['@mail/source'];
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      !args.path.startsWith('@mail/') || dist ? { path: args.path, external: true } : undefined,
     );
   },
 };
@@ -35,8 +37,7 @@ export function workerScript(): Promise<string> {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
-      plugins: [sources],
+      plugins: [mailSources],
       logLevel: 'silent',
       // CommonJS dependencies bundled from sources (none expected) would need require().
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -1,5 +1,5 @@
 import { tracingChannel } from 'node:diagnostics_channel';
-import type { SendEvent } from '../../src/events/send-events.js';
+import type { SendEvent } from '@mail/core';
 
 /** What a subscriber to `mail:send` saw: one entry per channel event, in order. */
 export interface Seen {

@@ -1,7 +1,5 @@
+import { configure, mailers, SendError, sendChannel } from '@mail/core';
 import { describe, expect, it } from 'vitest';
-import { SendError } from '../../src/errors.js';
-import { sendChannel } from '../../src/events/send-events.js';
-import { configure, mailers } from '../../src/index.js';
 import { msg, RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 import { recordSends } from './record-sends.js';

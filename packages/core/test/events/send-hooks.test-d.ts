@@ -1,4 +1,3 @@
-import { expectTypeOf, test } from 'vitest';
 import {
   type DeliveryReport,
   EmailMessage,
@@ -8,7 +7,8 @@ import {
   onSent,
   type SendEvent,
   sendChannel,
-} from '../../src/index.js';
+} from '@mail/core';
+import { expectTypeOf, test } from 'vitest';
 
 test('hooks take an event and return a remover', () => {
   const off = onBeforeSend((event) => {

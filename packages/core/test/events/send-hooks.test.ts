@@ -1,7 +1,5 @@
+import { configure, EmailMessage, HookError, mailers, onBeforeSend, onFailed, onSent, SendError } from '@mail/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HookError, SendError } from '../../src/errors.js';
-import { onBeforeSend, onFailed, onSent } from '../../src/events/send-hooks.js';
-import { configure, EmailMessage, mailers } from '../../src/index.js';
 import { msg, RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 import { recordSends } from './record-sends.js';
