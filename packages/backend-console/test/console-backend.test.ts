@@ -28,6 +28,23 @@ function splitMessages(text: string): string[] {
 }
 
 describe('console backend', () => {
+  it('fills message.delivery with the Message-ID it wrote', async () => {
+    const { stream, text } = recorder();
+    const sent = message();
+    expect(await new EmailBackend({ stream }).sendMessages([sent])).toBe(1);
+    const [written] = splitMessages(text());
+    const parsed = await simpleParser(written!);
+    expect(sent.delivery).toEqual({
+      messageId: `<${parsed.messageId!.replace(/^<|>$/g, '')}>`,
+      accepted: ['to@example.com'],
+      rejected: [],
+      response: null,
+      mailer: null,
+      backend: 'console',
+      attempts: 1,
+    });
+  });
+
   it('is the default export too', () => {
     expect(DefaultExport).toBe(EmailBackend);
   });

@@ -37,6 +37,7 @@ export class LocmemBackend extends BaseEmailBackend {
       kept.sentUsing = this.alias;
       outbox.push(kept);
       outcome.delivered(prepared);
+      kept.delivery = prepared.message.delivery; // the kept copy carries the report too
     }
   }
 }

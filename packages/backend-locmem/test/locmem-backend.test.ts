@@ -27,6 +27,23 @@ describe('locmem backend', () => {
     expect(DefaultExport).toBe(EmailBackend);
   });
 
+  it('fills message.delivery, on the message and on its outbox copy, so tests can assert on it', async () => {
+    configure({ mailers: { default: { backend: 'locmem' }, transactional: { backend: 'locmem' } } });
+    const sent = message({ cc: ['cc@example.com'], bcc: ['bcc@example.com'] });
+    expect(sent.delivery).toBeNull();
+    await sent.send({ using: 'transactional' });
+    expect(sent.delivery).toEqual({
+      messageId: expect.stringMatching(/^<.+@.+>$/),
+      accepted: ['to@example.com', 'cc@example.com', 'bcc@example.com'],
+      rejected: [],
+      response: null,
+      mailer: 'transactional',
+      backend: 'locmem',
+      attempts: 1,
+    });
+    expect(outbox[0]!.delivery).toEqual(sent.delivery);
+  });
+
   it('keeps each delivered message in outbox and counts them', async () => {
     const backend = new EmailBackend();
     expect(await backend.sendMessages([message({ subject: 'One' }), message({ subject: 'Two' })])).toBe(2);

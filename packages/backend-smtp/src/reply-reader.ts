@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 
-/** One complete SMTP reply: its code and its text (every line, codes stripped). */
+/** One complete SMTP reply: its code and its text (every line, each with its code, as sent). */
 export interface SmtpReply {
   code: number;
   /** The reply as the server sent it, lines joined with a space. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { PreparedMessage } from '@mail/core';
+import type { PreparedMessage, RejectedRecipient } from '@mail/core';
 import { DotStuffer } from './dot-stuffer.js';
 import { ConnectionLost, drained, ReplyReader, type SmtpReply } from './reply-reader.js';
 import {
@@ -12,7 +12,7 @@ import {
   sizeRefusal,
   supportsExtension,
 } from './session.js';
-import { allRefused, partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
+import { allRefused, lostAfterData, rejectedOf, replyError, replyLine, SmtpError, toSmtpError } from './smtp-error.js';
 
 const ok = (reply: SmtpReply) => reply.code >= 200 && reply.code <= 299;
 
@@ -35,6 +35,8 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
   let dirty = false;
   /** The current message got at least one reply (else, on a broken connection, it may be retried). */
   let answered = false;
+  /** The current message's final `.` was written: from then on the server may have it. */
+  let ended = false;
   const command = async (line: string): Promise<SmtpReply> => {
     socket.write(line);
     try {
@@ -54,6 +56,7 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
         continue;
       }
       answered = false;
+      ended = false;
       try {
         if (needRset) {
           needRset = false;
@@ -68,7 +71,7 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
         const lost = toSmtpError(error.error, 'The connection to the SMTP server failed', scrub);
         // A message that got no reply at all is left to the caller, which may try it again.
         if (!answered) return { next: i, broken: true, unanswered: true, error: lost };
-        outcome.failed(message, lost);
+        outcome.failed(message, ended ? lostAfterData(lost) : lost);
         return { next: i + 1, broken: true, error: lost };
       }
     }
@@ -85,26 +88,37 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
     const mail = await command(mailCommand(message, utf8, size));
     answered = true;
     if (!ok(mail))
-      return stop(message, replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub), mail);
+      return stop(message, replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub), mail, []);
     needRset = true; // MAIL opened a transaction
     const accepted: string[] = [];
     const rejected: { address: string; reply: SmtpReply }[] = [];
     for (const address of envelope.to) {
       const reply = await command(`RCPT TO:<${address}>\r\n`);
       if (reply.code === 421)
-        return stop(message, replyError('The SMTP server closed the connection', reply, 'RCPT TO', scrub), reply);
+        return stop(
+          message,
+          replyError('The SMTP server closed the connection', reply, 'RCPT TO', scrub),
+          reply,
+          rejectedOf(rejected, scrub),
+        );
       if (ok(reply)) accepted.push(address);
       else rejected.push({ address, reply });
     }
-    if (accepted.length === 0) return stop(message, allRefused(rejected, scrub), null);
+    const refused = rejectedOf(rejected, scrub);
+    if (accepted.length === 0) {
+      const error = allRefused(rejected, scrub, envelope.from);
+      // A sender refused at RCPT TO (Postfix) lists no recipient as refused.
+      return stop(message, error, rejected[rejected.length - 1]!.reply, error.rejected.length > 0 ? refused : []);
+    }
     const data = await command('DATA\r\n');
     if (data.code !== 354) {
       // RFC 5321 §4.1.1.4: only 354 lets the content go. A 250 here would have the server read
       // the message as commands: the message ends with an error, nothing of it sent.
-      return stop(message, replyError('The SMTP server did not accept DATA', data, 'DATA', scrub), data);
+      return stop(message, replyError('The SMTP server did not accept DATA', data, 'DATA', scrub), data, refused);
     }
     try {
       await sendContent(message);
+      ended = true;
     } catch (error) {
       if (error instanceof ConnectionLost) throw error;
       // The data cannot be ended without sending a truncated message: the connection is closed.
@@ -122,16 +136,22 @@ export const sendOneByOne: SendRun = async (connection, batch, start, outcome, s
       throw new ConnectionLost(error);
     }
     needRset = false;
-    if (!ok(end)) return stop(message, replyError('The SMTP server refused the message', end, 'DATA', scrub), end);
-    if (rejected.length > 0) outcome.failed(message, partialRefusal(rejected, accepted, scrub));
-    else outcome.delivered(message);
+    if (!ok(end))
+      return stop(message, replyError('The SMTP server refused the message', end, 'DATA', scrub), end, refused);
+    // Accepted for some recipients: sent (as Django counts it), the refused ones in its report.
+    outcome.delivered(message, { accepted, rejected: refused, response: replyLine(end, scrub) });
     return null;
   }
 
   /** Report a refused message; after a 421 the server is closing (RFC 5321 §3.8): so do we. */
-  function stop(message: PreparedMessage, error: SmtpError, reply: SmtpReply | null): RunResult | null {
-    outcome.failed(message, error);
-    if (reply?.code !== 421) return null;
+  function stop(
+    message: PreparedMessage,
+    error: SmtpError,
+    reply: SmtpReply,
+    refused: RejectedRecipient[],
+  ): RunResult | null {
+    outcome.failed(message, error, { rejected: refused, response: replyLine(reply, scrub) });
+    if (reply.code !== 421) return null;
     dirty = true;
     return { next: batch.indexOf(message) + 1, broken: true };
   }

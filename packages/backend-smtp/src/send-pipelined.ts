@@ -14,7 +14,7 @@ import {
   sizeRefusal,
   supportsExtension,
 } from './session.js';
-import { allRefused, partialRefusal, replyError, SmtpError, toSmtpError } from './smtp-error.js';
+import { allRefused, lostAfterData, rejectedOf, replyError, replyLine, SmtpError, toSmtpError } from './smtp-error.js';
 
 /** A message whose content went out (or waits, corked); the reply to its end of data is still to come. */
 interface InFlight {
@@ -23,6 +23,8 @@ interface InFlight {
   rest: Buffer[];
   accepted: string[];
   rejected: { address: string; reply: SmtpReply }[];
+  /** Its final `.` was written: from then on the server may have it. */
+  ended: boolean;
 }
 
 /**
@@ -181,7 +183,7 @@ class PipelinedRun {
       return { next: this.#i, broken: true };
     }
     this.#current = null;
-    this.#inFlight = { message, rest, accepted, rejected };
+    this.#inFlight = { message, rest, accepted, rejected, ended: false };
     return null;
   }
 
@@ -214,6 +216,8 @@ class PipelinedRun {
   ): Promise<RunResult | null> {
     const scrub = this.#scrub;
     let error: SmtpError;
+    let refusedRecipients = rejectedOf(rejected, scrub);
+    let reply = data;
     if (mail.code < 200 || mail.code > 299 || accepted === 0) {
       if (data.code >= 300 && data.code <= 399) {
         // A server must refuse DATA without a sender or recipients; this one took it. End an
@@ -223,10 +227,15 @@ class PipelinedRun {
       } else if (mail.code >= 200 && mail.code <= 299) {
         this.#needRset = true; // the transaction MAIL opened is still open
       }
-      error =
-        mail.code < 200 || mail.code > 299
-          ? replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub)
-          : allRefused(rejected, scrub);
+      if (mail.code < 200 || mail.code > 299) {
+        error = replyError('The SMTP server refused the sender', mail, 'MAIL FROM', scrub);
+        reply = mail;
+        refusedRecipients = [];
+      } else {
+        error = allRefused(rejected, scrub, message.envelope.from);
+        reply = rejected[rejected.length - 1]!.reply;
+        if (error.rejected.length === 0) refusedRecipients = []; // the sender was refused, not them
+      }
     } else {
       this.#needRset = true;
       error = replyError('The SMTP server refused DATA', data, 'DATA', scrub);
@@ -235,7 +244,7 @@ class PipelinedRun {
     this.#dirty = this.#closing !== null;
     this.#current = null;
     this.#content?.cancel();
-    this.#outcome.failed(message, error);
+    this.#outcome.failed(message, error, { rejected: refusedRecipients, response: replyLine(reply, scrub) });
     return this.#closing ? { next: this.#i, broken: true } : null;
   }
 
@@ -248,7 +257,7 @@ class PipelinedRun {
       : toSmtpError(error.error, 'The connection to the SMTP server failed', scrub);
     const done = this.#inFlight;
     this.#inFlight = null;
-    if (done) this.#outcome.failed(done.message, lost);
+    if (done) this.#outcome.failed(done.message, done.ended ? lostAfterData(lost) : lost);
     const current = this.#current;
     if (current !== null && this.#answered) this.#outcome.failed(this.#batch[current], lost);
     // A message that got no reply at all is left to the caller, which may try it again.
@@ -273,7 +282,9 @@ class PipelinedRun {
   #flush(more: string[]): Promise<void> {
     this.#dirty = true;
     const done = this.#inFlight;
-    return write(this.#socket, done ? [...done.rest, ...more] : more, this.#reader);
+    if (!done) return write(this.#socket, more, this.#reader);
+    done.ended = true;
+    return write(this.#socket, [...done.rest, ...more], this.#reader);
   }
 
   /** Read the reply to the end of data of the message in flight (flushed) and report it. */
@@ -283,11 +294,16 @@ class PipelinedRun {
     const reply = await this.#read();
     this.#inFlight = null;
     if (!more) this.#dirty = false;
+    const scrub = this.#scrub;
+    const details = { rejected: rejectedOf(done.rejected, scrub), response: replyLine(reply, scrub) };
     if (reply.code < 200 || reply.code > 299)
-      this.#outcome.failed(done.message, replyError('The SMTP server refused the message', reply, 'DATA', this.#scrub));
-    else if (done.rejected.length > 0)
-      this.#outcome.failed(done.message, partialRefusal(done.rejected, done.accepted, this.#scrub));
-    else this.#outcome.delivered(done.message);
+      this.#outcome.failed(
+        done.message,
+        replyError('The SMTP server refused the message', reply, 'DATA', scrub),
+        details,
+      );
+    // Accepted for some recipients: sent (as Django counts it), the refused ones in its report.
+    else this.#outcome.delivered(done.message, { ...details, accepted: done.accepted });
   }
 
   /** Finish the message in flight, with nothing after it. */

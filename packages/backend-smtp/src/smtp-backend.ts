@@ -69,8 +69,11 @@ function withDeadline<T>(work: Promise<T>, ms: number, connection: SMTPConnectio
  * error before anything (AUTH, MAIL) is sent. Certificates are verified unless `tlsOptions`
  * says otherwise (`{ rejectUnauthorized: false }`).
  *
- * A message refused for some recipients but accepted for others counts as failed: the
- * {@link SmtpError} lists `rejected` and `accepted` (the accepted ones may have received it).
+ * A message refused for some recipients but accepted for others counts as sent, as in Django,
+ * and the batch goes on: `message.delivery` lists the `accepted` and the `rejected` recipients
+ * (each with its reply code and text) and the server's final reply (with its queue id). A sender
+ * refused at `RCPT TO` (Postfix's `smtpd_delay_reject`) is reported as a refused sender, not as
+ * a list of refused recipients.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { SendError, type SendErrorOptions } from '@mail/core';
+import { type RejectedRecipient, SendError, type SendErrorOptions } from '@mail/core';
 
 /** Options of {@link SmtpError}, beyond those of `SendError`. */
 export interface SmtpErrorOptions extends SendErrorOptions {
@@ -80,44 +80,79 @@ export function replyError(
   });
 }
 
-/**
- * A message the server took for some recipients and refused for others. It counts as failed
- * (Django would hide this): the error lists both, so the refused ones can be retried alone.
- */
-export function partialRefusal(
+/** A server reply as a report shows it (its code and text), the password scrubbed, controls escaped. */
+export function replyLine(reply: { code: number; text: string }, scrub: (text: string) => string): string {
+  return shown(scrub, reply.text);
+}
+
+/** The refused recipients of a message, for its delivery report. */
+export function rejectedOf(
   rejected: readonly { address: string; reply: { code: number; text: string } }[],
-  accepted: readonly string[],
   scrub: (text: string) => string,
-): SmtpError {
-  const codes = rejected.map((r) => r.reply.code).filter((code) => code > 0);
-  return new SmtpError(
-    `The SMTP server refused ${rejected.map((r) => `${r.address} (${shown(scrub, r.reply.text)})`).join(', ')}; ` +
-      `the message was accepted for ${accepted.join(', ')} only`,
-    {
-      responseCode: codes[0],
-      transient: codes.length > 0 && codes.every((code) => code >= 400 && code <= 499),
-      command: 'RCPT TO',
-      rejected: rejected.map((r) => r.address),
-      accepted: [...accepted],
-    },
+): RejectedRecipient[] {
+  return rejected.map(({ address, reply }) => ({ address, code: reply.code, response: replyLine(reply, scrub) }));
+}
+
+/**
+ * Whether a reply to `RCPT TO` refuses the sender rather than the recipient, as Postfix does with
+ * `smtpd_delay_reject` (its default): an enhanced status X.1.7 or X.1.8 (RFC 3463: the sender's
+ * address), or Postfix's `Sender address rejected`, or the reply naming `<sender>` and not the recipient.
+ */
+function refusesSender(address: string, reply: { text: string }, sender: string): boolean {
+  const text = reply.text.replace(/^\d{3}[ -]?/, '');
+  if (/^[45]\.1\.[78]\b/.test(text) || /\bsender address rejected\b/i.test(text)) return true;
+  const lower = text.toLowerCase();
+  return (
+    sender !== '' &&
+    sender.toLowerCase() !== address.toLowerCase() &&
+    lower.includes(`<${sender.toLowerCase()}>`) &&
+    !lower.includes(`<${address.toLowerCase()}>`)
   );
 }
 
-/** Every recipient refused: transient when one of the refusals was (4xx). */
+/**
+ * Every recipient refused: transient when one of the refusals was (4xx). When every refusal is
+ * about the sender (Postfix refuses a bad sender at RCPT TO, not at MAIL FROM), the error says
+ * the sender was refused, at RCPT TO, and lists no recipient as refused.
+ */
 export function allRefused(
   rejected: readonly { address: string; reply: { code: number; text: string } }[],
   scrub: (text: string) => string,
+  sender: string,
 ): SmtpError {
   // A 4xx among the refusals makes the whole transient: retrying later may reach that recipient.
   const deferred = rejected.find((r) => r.reply.code >= 400 && r.reply.code <= 499) ?? rejected[rejected.length - 1];
+  const options = {
+    responseCode: deferred?.reply.code,
+    transient: deferred !== undefined && deferred.reply.code >= 400 && deferred.reply.code <= 499,
+    command: 'RCPT TO',
+  };
+  if (rejected.length > 0 && rejected.every((r) => refusesSender(r.address, r.reply, sender))) {
+    return new SmtpError(
+      `The SMTP server refused the sender <${sender}> (at RCPT TO): ${shown(scrub, deferred!.reply.text)}`,
+      { ...options, rejected: [], accepted: [] },
+    );
+  }
   return new SmtpError(
     `The SMTP server refused every recipient: ${rejected.map((r) => `${r.address} (${shown(scrub, r.reply.text)})`).join(', ')}`,
+    { ...options, rejected: rejected.map((r) => r.address), accepted: [] },
+  );
+}
+
+/**
+ * The connection broke after a message's final `.` went out and before the server's reply to it:
+ * the server may have the message. Marked `maybeDelivered`, so no retry sends it again.
+ */
+export function lostAfterData(lost: SmtpError): SmtpError {
+  return new SmtpError(
+    `${lost.message}, after the message's final "." was sent and before the server's reply to it: ` +
+      "the server may have accepted it, so it is not sent again (check the recipient's mailbox or the server log)",
     {
-      responseCode: deferred?.reply.code,
-      transient: deferred !== undefined && deferred.reply.code >= 400 && deferred.reply.code <= 499,
-      command: 'RCPT TO',
-      rejected: rejected.map((r) => r.address),
-      accepted: [],
+      cause: lost.cause,
+      transient: lost.transient,
+      maybeDelivered: true,
+      command: 'DATA',
+      responseCode: lost.responseCode,
     },
   );
 }

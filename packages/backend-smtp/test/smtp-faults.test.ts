@@ -57,33 +57,64 @@ describe('smtp backend: faults', () => {
     await backend.close();
   });
 
-  it('one refused recipient among several is reported: the message counts as failed, with rejected and accepted', async () => {
-    await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'gone@example.com': 550 } } });
+  it('one refused recipient among several: sent (as Django counts it), the refusal in message.delivery, the batch goes on', async () => {
+    await using smtp = await startSmtpServer({
+      faults: { rejectRecipients: { 'gone@example.com': { code: 550, message: '5.1.1 User unknown' } } },
+    });
     const backend = new EmailBackend(smtp.backendOptions());
-    const error = await rejectionOf(
-      backend.sendMessages([message({ to: ['a@example.com', 'gone@example.com', 'b@example.com'] })]),
-    );
-    expect(error).toBeInstanceOf(SmtpError);
-    expect(error.rejected).toEqual(['gone@example.com']);
-    expect(error.accepted).toEqual(['a@example.com', 'b@example.com']);
-    expect(error.responseCode).toBe(550);
-    expect(error.transient).toBe(false);
-    expect(error.sent).toBe(0);
-    expect(error.message).toMatch(/gone@example\.com/);
-    // The server did take it for the others.
+    const partial = message({ to: ['a@example.com', 'gone@example.com', 'b@example.com'] });
+    const next = message({ subject: 'next' });
+    expect(await backend.sendMessages([partial, next])).toBe(2);
+    expect(partial.delivery).toEqual({
+      messageId: partial.delivery!.messageId,
+      accepted: ['a@example.com', 'b@example.com'],
+      rejected: [{ address: 'gone@example.com', code: 550, response: '550 5.1.1 User unknown' }],
+      response: `250 OK: queued as ${smtp.messages[0]!.queueId}`,
+      mailer: null,
+      backend: 'smtp',
+      attempts: 1,
+    });
+    expect(partial.delivery!.messageId).toBe(smtp.messages[0]!.parsed.messageId);
+    // The server did take it for the others, once; the batch went on.
     expect(smtp.messages[0]!.envelope.rcptTo).toEqual(['a@example.com', 'b@example.com']);
-    // failSilently: not counted, the batch goes on.
-    const silent = new EmailBackend({ ...smtp.backendOptions(), failSilently: true });
-    expect(await silent.sendMessages([message({ to: ['gone@example.com', 'c@example.com'] }), message()])).toBe(1);
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['Hi', 'next']);
+    expect(next.delivery!.rejected).toEqual([]);
   });
 
-  it('a recipient refused with 4xx makes the error transient', async () => {
+  it('a recipient refused with 4xx among accepted ones: sent, the 451 in the report', async () => {
     await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'later@example.com': 451 } } });
-    const error = await rejectionOf(
-      new EmailBackend(smtp.backendOptions()).sendMessages([message({ to: ['later@example.com', 'x@example.com'] })]),
-    );
-    expect(error.transient).toBe(true);
-    expect(error.responseCode).toBe(451);
+    const sent = message({ to: ['later@example.com', 'x@example.com'] });
+    expect(await new EmailBackend(smtp.backendOptions()).sendMessages([sent])).toBe(1);
+    expect(sent.delivery!.rejected).toEqual([
+      { address: 'later@example.com', code: 451, response: '451 Recipient rejected' },
+    ]);
+    expect(sent.delivery!.accepted).toEqual(['x@example.com']);
+  });
+
+  it('a sender refused at RCPT TO (Postfix smtpd_delay_reject) reads as a refused sender, not as refused recipients', async () => {
+    await using smtp = await startSmtpServer({
+      faults: { rejectSender: { code: 553, address: 'bad@example.com', at: 'rcpt' } },
+    });
+    const backend = new EmailBackend(smtp.backendOptions());
+    const refused = message({ fromEmail: 'bad@example.com', to: ['a@example.com', 'b@example.com'] });
+    const error = await rejectionOf(backend.sendMessages([refused]));
+    expect(error).toBeInstanceOf(SmtpError);
+    expect(error.message).toMatch(/refused the sender <bad@example\.com> \(at RCPT TO\)/);
+    expect(error.message).toContain('Sender address rejected');
+    expect(error.command).toBe('RCPT TO');
+    expect(error.rejected).toEqual([]);
+    expect(error.responseCode).toBe(553);
+    expect(refused.delivery).toMatchObject({ accepted: [], rejected: [], response: expect.stringMatching(/^553 /) });
+    // The enhanced status X.1.7 / X.1.8 (RFC 3463: the sender's address) says the same in other words.
+    smtp.faults = { rejectRecipients: { 'a@example.com': { code: 550, message: '5.1.8 Bad sender system address' } } };
+    const bySender = await rejectionOf(backend.sendMessages([message({ to: ['a@example.com'] })]));
+    expect(bySender.message).toMatch(/refused the sender <from@example\.com> \(at RCPT TO\)/);
+    expect(bySender.rejected).toEqual([]);
+    // A recipient refused for itself still reads as one.
+    smtp.faults = { rejectRecipients: { 'a@example.com': 550 } };
+    const error2 = await rejectionOf(backend.sendMessages([message({ to: ['a@example.com'] })]));
+    expect(error2.rejected).toEqual(['a@example.com']);
+    expect(error2.message).toMatch(/refused every recipient/);
   });
 
   it('all recipients refused: nothing sent, error with the reply code; the session goes on', async () => {
@@ -173,6 +204,24 @@ describe('smtp backend: faults', () => {
     expect(error).toBeInstanceOf(SmtpError);
     expect(error.transient).toBe(true);
     expect(error.responseCode).toBeUndefined();
+  });
+
+  it('a connection dropped after the final "." and before its reply: failed, marked maybeDelivered (the server has it)', async () => {
+    await using smtp = await startSmtpServer({
+      faults: { failAt: [{ at: 'data', attempt: 2, drop: 'after-content' }] },
+    });
+    const batch = [message({ subject: 'one' }), message({ subject: 'two' }), message({ subject: 'three' })];
+    const error = await rejectionOf(new EmailBackend(smtp.backendOptions()).sendMessages(batch));
+    expect(error).toBeInstanceOf(SmtpError);
+    expect(error.maybeDelivered).toBe(true);
+    expect(error.messageIndex).toBe(1);
+    expect(error.sent).toBe(1);
+    expect(error.message).toMatch(/may have accepted it, so it is not sent again/);
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['one', 'two']);
+    // A drop before the end of the content is not such a case.
+    smtp.faults = { dropAt: 'mail' };
+    const early = await rejectionOf(new EmailBackend(smtp.backendOptions()).sendMessages([message()]));
+    expect(early.maybeDelivered).toBe(false);
   });
 
   it('a connection dropped at MAIL on a fresh connection fails the message once, without a retry loop', async () => {

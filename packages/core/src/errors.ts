@@ -109,6 +109,11 @@ export interface SendErrorOptions extends MailErrorOptions {
   transient?: boolean;
   /** Index in the batch of the message that failed, when one did. */
   messageIndex?: number;
+  /**
+   * The server may have the message: the connection dropped (or timed out) after the message was
+   * sent in full and before the server's reply. A retry never sends such a message again.
+   */
+  maybeDelivered?: boolean;
 }
 
 /** Delivery failed. `sent` counts what was delivered before the failure. */
@@ -121,12 +126,18 @@ export class SendError extends MailError {
   transient: boolean;
   /** Index in the batch of the message that failed, if known. */
   messageIndex: number | undefined;
+  /**
+   * True when the server may have the message after all (the connection was lost after it was
+   * sent in full, before the reply): not retried, so it is never delivered twice.
+   */
+  maybeDelivered: boolean;
 
   constructor(message: string, options: SendErrorOptions = {}) {
     super(message, options);
     this.sent = options.sent ?? 0;
     this.transient = options.transient ?? false;
     this.messageIndex = options.messageIndex;
+    this.maybeDelivered = options.maybeDelivered ?? false;
   }
 }
 

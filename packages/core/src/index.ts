@@ -28,13 +28,14 @@ export {
 export { checkHeaderName, checkHeaderValue } from './headers/check-header.js';
 export type { ListUnsubscribe } from './headers/list-unsubscribe.js';
 export { type Mailers, mailers } from './mailers.js';
-export type { DeliveryReport } from './message/delivery-report.js';
+export type { DeliveryDetails, DeliveryReport, RejectedRecipient } from './message/delivery-report.js';
 export * from './message/email-message.js';
 export * from './message/email-multi-alternatives.js';
 export { type Envelope, envelopeOf } from './message/envelope.js';
 export { OUTBOX_KEY, outbox, type SentMessage } from './message/outbox.js';
 export type { BuildsItself, MimeMessage } from './mime/mime-message.js';
 export type { AllowedRecipient } from './sandbox/sandbox.js';
+export type { RetryOption, RetryOptions, RetryPolicy } from './settings/retry-options.js';
 export * from './settings.js';
 export {
   type MailAdminsOptions,

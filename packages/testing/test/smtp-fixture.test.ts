@@ -284,6 +284,50 @@ describe('faults', () => {
     expect(smtp.messages).toHaveLength(1);
   });
 
+  it('failAt: one reply or drop at the Nth time a stage is reached, the others accepted', async () => {
+    const smtp = await start({
+      faults: {
+        failAt: [
+          { at: 'mail', attempt: 2 },
+          { at: 'data', attempt: [2], code: 452, message: 'Full' },
+        ],
+      },
+    });
+    const transport = client(smtp);
+    await transport.sendMail(mail({ subject: 'one' }));
+    await expect(transport.sendMail(mail())).rejects.toMatchObject({ responseCode: 421 });
+    await expect(transport.sendMail(mail())).rejects.toMatchObject({ responseCode: 452, response: '452 Full' });
+    await transport.sendMail(mail({ subject: 'four' }));
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['one', 'four']);
+  });
+
+  it("failAt with drop: 'after-content' keeps the whole message, then drops before the reply to its final dot", async () => {
+    const smtp = await start({ faults: { failAt: [{ at: 'data', attempt: 1, drop: 'after-content' }] } });
+    await expect(client(smtp).sendMail(mail({ subject: 'kept' }))).rejects.toThrow();
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['kept']);
+    expect(smtp.events).toContainEqual(expect.objectContaining({ type: 'drop', stage: 'data' }));
+  });
+
+  it('answers the final dot with a queue id, recorded with the message', async () => {
+    const smtp = await start();
+    const info = await client(smtp).sendMail(mail());
+    expect(smtp.messages[0]!.queueId).toMatch(/^Q[0-9A-Z]{6}$/);
+    expect(info.response).toBe(`250 OK: queued as ${smtp.messages[0]!.queueId}`);
+    await client(smtp).sendMail(mail());
+    expect(smtp.messages[1]!.queueId).not.toBe(smtp.messages[0]!.queueId);
+  });
+
+  it("rejectSender at: 'rcpt' refuses the sender at every RCPT TO, in Postfix's words", async () => {
+    const smtp = await start({ faults: { rejectSender: { code: 553, address: 'bad@example.com', at: 'rcpt' } } });
+    await expect(client(smtp).sendMail(mail({ from: 'bad@example.com' }))).rejects.toMatchObject({
+      responseCode: 553,
+      response: expect.stringContaining('<bad@example.com>: Sender address rejected'),
+    });
+    expect(smtp.events.filter((e) => e.type === 'mail')).toEqual([expect.objectContaining({ code: 250 })]);
+    await client(smtp).sendMail(mail());
+    expect(smtp.messages).toHaveLength(1);
+  });
+
   it('fails the first connections at the greeting with 421', async () => {
     const smtp = await start({ faults: { failFirst: { count: 1, at: 'greeting' } } });
     await expect(client(smtp).sendMail(mail())).rejects.toMatchObject({ responseCode: 421 });

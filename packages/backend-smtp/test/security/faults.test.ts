@@ -64,17 +64,20 @@ describe('SMTP faults: typed errors, right counts, the backend recovers', () => 
         await nextSendWorks(smtp, backend);
       });
 
-      it('one refused recipient among several: reported, never counted as a clean delivery', async () => {
+      it('one refused recipient among several: sent once, the refusal in its report, the batch goes on', async () => {
         await using smtp = await startSmtpServer({ faults: { rejectRecipients: { 'b@example.com': 550 } } });
         await using backend = await setUp(smtp);
         const message = fixedMessage({ to: ['a@example.com', 'b@example.com'], cc: ['c@example.com'] });
-        const error = await rejectionOf(() => backend.sendMessages([message]));
-        expectSmtpError(error, { responseCode: 550, transient: false, sent: 0 });
-        expect((error as SmtpError).rejected).toEqual(['b@example.com']);
-        expect([...(error as SmtpError).accepted].sort()).toEqual(['a@example.com', 'c@example.com']);
-        expect((error as Error).message).toContain('b@example.com');
-        // What the server accepted is exactly the recipients the error says were accepted.
-        expect(smtp.messages.flatMap((m) => m.envelope.rcptTo).sort()).toEqual(['a@example.com', 'c@example.com']);
+        const after = fixedMessage({ to: ['d@example.com'] });
+        expect(await backend.sendMessages([message, after])).toBe(2);
+        const report = message.delivery!;
+        expect([...report.accepted].sort()).toEqual(['a@example.com', 'c@example.com']);
+        expect(report.rejected).toEqual([
+          { address: 'b@example.com', code: 550, response: expect.stringMatching(/^550 /) },
+        ]);
+        // What the server accepted is exactly the recipients the report says were accepted.
+        expect(smtp.messages[0]!.envelope.rcptTo.sort()).toEqual(['a@example.com', 'c@example.com']);
+        expect(smtp.messages[1]!.envelope.rcptTo).toEqual(['d@example.com']);
         await nextSendWorks(smtp, backend);
       });
 

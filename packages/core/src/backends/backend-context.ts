@@ -9,7 +9,7 @@ import { didYouMean } from '../settings/closest-name.js';
 export const MAILER_ALIAS: unique symbol = Symbol.for('@mail/core.mailer-alias') as never;
 
 /** Options every backend accepts, whatever its `optionNames` say. */
-const COMMON_OPTIONS = ['failSilently', 'dkim', 'redirectTo', 'allowedRecipients'];
+const COMMON_OPTIONS = ['failSilently', 'dkim', 'redirectTo', 'allowedRecipients', 'retry'];
 
 /** A readable name for a backend class in messages. */
 export function backendName(ctor: Function): string {

@@ -1,14 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { type DkimKey, resolveDkim } from '../dkim/dkim-options.js';
 import { SignedMessage } from '../dkim/signed-message.js';
 import { MailError, SendError } from '../errors.js';
+import type { DeliveryDetails, DeliveryReport } from '../message/delivery-report.js';
 import type { EmailMessage } from '../message/email-message.js';
 import { Sandbox } from '../sandbox/sandbox.js';
 import type { Settings } from '../settings/definitions.js';
+import { type RetryPolicy, resolveRetry, retryDelay } from '../settings/retry-options.js';
 import { defaultSettings, getSettings } from '../settings/settings-store.js';
 import { checkOptionNames, MAILER_ALIAS } from './backend-context.js';
-import { isObserved, observeSend, type SendObserver } from './observe-send.js';
-import { prepareMessage } from './prepare-message.js';
+import { backendLabel, isObserved, observeSend, type SendObserver } from './observe-send.js';
+import { droppedOf, prepareMessage } from './prepare-message.js';
 import { inspectBackend, shownFields } from './shown-fields.js';
 import type { BackendCapabilities, BackendOptions, PreparedMessage } from './types.js';
 
@@ -22,13 +25,17 @@ const BACKEND_BRAND = Symbol.for('@mail/core.backend');
 export interface DeliveryOutcome {
   /** Messages delivered so far in this batch. */
   readonly sent: number;
-  /** Record that a message was delivered. */
-  delivered(message: PreparedMessage): void;
   /**
-   * Record that a message failed. With `failSilently` it returns and the batch goes on;
-   * otherwise it throws a {@link SendError} naming the message and the count delivered before it.
+   * Record that a message was delivered (a message some recipients accepted counts), with what
+   * the server said: it becomes `message.delivery`.
    */
-  failed(message: PreparedMessage, error: unknown): void;
+  delivered(message: PreparedMessage, details?: DeliveryDetails): void;
+  /**
+   * Record that a message failed (`details` say what the server refused, for its report). With
+   * `failSilently` it returns and the batch goes on; otherwise it throws a {@link SendError}
+   * naming the message and the count delivered before it.
+   */
+  failed(message: PreparedMessage, error: unknown, details?: DeliveryDetails): void;
 }
 
 /**
@@ -82,6 +89,7 @@ export abstract class BaseEmailBackend {
   #autoOpened = false;
   readonly #dkim: readonly DkimKey[] | null;
   readonly #sandbox: Sandbox | null;
+  readonly #retry: RetryPolicy | null;
 
   constructor(options: BackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -96,6 +104,15 @@ export abstract class BaseEmailBackend {
       options.dkim === undefined
         ? null
         : resolveDkim(options.dkim, this.alias === null ? 'dkim' : `mailer "${this.alias}": dkim`);
+    this.#retry =
+      options.retry === undefined
+        ? resolveRetry(this.settingDefaults().emailRetry, 'Setting "emailRetry"')
+        : resolveRetry(options.retry, this.alias === null ? 'The option "retry"' : `Mailer "${this.alias}": retry`);
+  }
+
+  /** The retry policy this backend applies (from its `retry` option or the `emailRetry` setting), or null when off. */
+  get retry(): RetryPolicy | null {
+    return this.#retry;
   }
 
   /**
@@ -162,22 +179,7 @@ export abstract class BaseEmailBackend {
     let sent = 0;
     let failure: { error: unknown } | undefined;
     try {
-      sent = await this.#exclusive(async () => {
-        if (!this.#autoOpened) {
-          try {
-            if (await this.open()) this.#autoOpened = true;
-          } catch (error) {
-            if (error instanceof MailError && !(error instanceof SendError)) throw error; // configuration, not delivery
-            const sendError = toSendError(error, 'Could not open the connection', 0, undefined);
-            if (observer) for (const p of batch) observer.failed(p, sendError);
-            if (this.failSilently) return 0;
-            throw sendError;
-          }
-        }
-        const outcome = new Outcome(this.failSilently, list.length, observer);
-        await this.deliver(batch, outcome);
-        return outcome.sent;
-      });
+      sent = await this.#exclusive(() => this.#sendBatch(batch, list.length, observer));
     } catch (error) {
       failure = { error };
     }
@@ -195,6 +197,52 @@ export abstract class BaseEmailBackend {
     }
     if (failure) throw failure.error;
     return sent;
+  }
+
+  /**
+   * One batch, in attempts: deliver it, then (with `retry`) wait and deliver again the messages
+   * that failed transiently, until none is left or the attempts are spent.
+   */
+  async #sendBatch(batch: PreparedMessage[], size: number, observer: SendObserver | null): Promise<number> {
+    const retry = this.#retry;
+    const outcome = new Outcome(this.failSilently, size, this.alias, backendLabel(this), retry, observer);
+    let pending = batch;
+    for (;;) {
+      const openError = await this.#openForBatch();
+      if (openError === undefined) await this.deliver(pending, outcome);
+      else if (!outcome.retryAll(pending, openError)) {
+        if (!retry) {
+          const sendError = toSendError(openError, 'Could not open the connection', 0, undefined);
+          if (observer) for (const p of batch) observer.failed(p, sendError);
+          if (this.failSilently) return 0;
+          throw sendError;
+        }
+        for (const message of pending) outcome.failed(message, openError);
+      }
+      pending = outcome.takeRetries();
+      if (pending.length === 0 || retry === null) break;
+      await sleep(retryDelay(retry, outcome.attempt));
+      outcome.attempt++;
+      // A retry starts on a fresh connection when this batch opened the one that failed.
+      if (this.#autoOpened) {
+        this.#autoOpened = false;
+        await this.close().catch(() => undefined);
+      }
+    }
+    outcome.finish();
+    return outcome.sent;
+  }
+
+  /** Open a connection if none is; resolves to the delivery error that prevented it, if any. */
+  async #openForBatch(): Promise<unknown> {
+    if (this.#autoOpened) return undefined;
+    try {
+      if (await this.open()) this.#autoOpened = true;
+      return undefined;
+    } catch (error) {
+      if (error instanceof MailError && !(error instanceof SendError)) throw error; // configuration, not delivery
+      return error ?? new SendError('open() failed without a reason');
+    }
   }
 
   /**
@@ -238,21 +286,42 @@ Object.defineProperty(BaseEmailBackend.prototype, BACKEND_BRAND, { value: true }
 
 class Outcome implements DeliveryOutcome {
   sent = 0;
+  /** The attempt under way (1 unless retried). */
+  attempt = 1;
+  /** Messages of this attempt that failed transiently and get another. */
+  #retries: PreparedMessage[] = [];
+  /** With retry on, the failures kept for the end (the batch goes on past them). */
+  #failures: { message: PreparedMessage; error: unknown }[] = [];
+
   constructor(
     private readonly failSilently: boolean,
     private readonly size: number,
+    private readonly mailer: string | null,
+    private readonly backend: string,
+    private readonly retry: RetryPolicy | null,
     private readonly observer: SendObserver | null,
   ) {}
 
-  delivered(message: PreparedMessage): void {
+  delivered(message: PreparedMessage, details?: DeliveryDetails): void {
     this.sent++;
+    message.message.delivery = this.#report(message, details, true);
     this.observer?.delivered(message);
   }
 
-  failed(message: PreparedMessage, error: unknown): void {
+  failed(message: PreparedMessage, error: unknown, details?: DeliveryDetails): void {
     if (error instanceof MailError && !(error instanceof SendError)) {
       this.observer?.failed(message, error);
       throw error; // bad input is never silenced
+    }
+    message.message.delivery = this.#report(message, details, false);
+    if (this.retry) {
+      // The batch goes on: a transient failure gets another attempt, a final one is thrown at the end.
+      if (this.#mayRetry(error)) this.#retries.push(message);
+      else {
+        this.observer?.failed(message, error);
+        if (!this.failSilently) this.#failures.push({ message, error });
+      }
+      return;
     }
     if (this.failSilently && !this.observer) return;
     const sendError = toSendError(
@@ -264,6 +333,61 @@ class Outcome implements DeliveryOutcome {
     this.observer?.failed(message, sendError);
     if (this.failSilently) return;
     throw sendError;
+  }
+
+  /** A connection that did not open: the whole attempt is retried, when it may be. */
+  retryAll(pending: PreparedMessage[], error: unknown): boolean {
+    if (!this.#mayRetry(error)) return false;
+    this.#retries.push(...pending);
+    return true;
+  }
+
+  /** The messages to try again, in batch order; empty when none is left. */
+  takeRetries(): PreparedMessage[] {
+    const retries = this.#retries.sort((a, b) => a.index - b.index);
+    this.#retries = [];
+    return retries;
+  }
+
+  /** With retry on: throw for the first message that failed for good, now every message had its attempts. */
+  finish(): void {
+    if (this.#failures.length === 0) return;
+    const [first] = this.#failures.sort((a, b) => a.message.index - b.message.index);
+    const { message, error } = first!;
+    const others = this.#failures.length - 1;
+    const attempts = message.message.delivery?.attempts ?? 1;
+    throw toSendError(
+      error,
+      `Message ${message.index + 1} of ${this.size} (to ${message.envelope.to.join(', ')}) failed` +
+        `${attempts > 1 ? ` after ${attempts} attempts` : ''}; ${this.sent} of the batch delivered` +
+        `${others > 0 ? `, ${others} other${others > 1 ? 's' : ''} failed` : ''}`,
+      this.sent,
+      message.index,
+    );
+  }
+
+  /** Transient (by the error taxonomy), not possibly delivered already, and attempts left. */
+  #mayRetry(error: unknown): boolean {
+    if (this.retry === null || this.attempt >= this.retry.attempts) return false;
+    if (error instanceof MailError && !(error instanceof SendError)) return false;
+    if ((error as { maybeDelivered?: unknown } | null)?.maybeDelivered === true) return false; // never twice
+    return error instanceof SendError ? error.transient : isTransient(error);
+  }
+
+  #report(message: PreparedMessage, details: DeliveryDetails | undefined, delivered: boolean): DeliveryReport {
+    const from = details?.report ?? null;
+    return {
+      messageId: from?.messageId ?? message.mime.getHeader('Message-ID') ?? '',
+      accepted: [...(details?.accepted ?? from?.accepted ?? (delivered ? message.envelope.to : []))],
+      rejected: [
+        ...(details?.rejected ?? from?.rejected ?? []).map((r) => ({ ...r })),
+        ...droppedOf(message),
+      ],
+      response: details?.response ?? from?.response ?? null,
+      mailer: from ? from.mailer : this.mailer,
+      backend: from ? from.backend : this.backend,
+      attempts: this.attempt + (from ? from.attempts - 1 : 0),
+    };
   }
 }
 

@@ -3,6 +3,7 @@ import { type SendEvent, sendChannel } from '../events/send-events.js';
 import { hasHooks, hooksFor } from '../events/send-hooks.js';
 import type { DeliveryReport } from '../message/delivery-report.js';
 import type { EmailMessage } from '../message/email-message.js';
+import { droppedOf } from './prepare-message.js';
 import type { PreparedMessage } from './types.js';
 
 /** What the base contract tells about each message of a batch it runs under {@link observeSend}. */
@@ -57,6 +58,7 @@ class ObservedSend {
     if (this.state !== 'pending') return;
     this.state = state;
     this.event.delivery = delivery;
+    if (state !== 'sent' && isMessage(this.event.message)) this.event.message.delivery = delivery;
     this.#settle?.resolve(delivery);
   }
 
@@ -68,15 +70,13 @@ class ObservedSend {
   }
 }
 
+/** The report the base contract wrote on the message (`message.delivery`), else one from what is known. */
 function reportOf(prepared: PreparedMessage, event: SendEvent): DeliveryReport {
+  if (prepared.message.delivery) return prepared.message.delivery;
   return {
     messageId: prepared.mime.getHeader('Message-ID') ?? '',
     accepted: [...prepared.envelope.to],
-    rejected: (prepared.dropped ?? []).map((address) => ({
-      address,
-      code: null,
-      response: 'not in allowedRecipients',
-    })),
+    rejected: droppedOf(prepared),
     response: null,
     mailer: event.mailer,
     backend: event.backend,

@@ -1,3 +1,4 @@
+import type { RejectedRecipient } from '../message/delivery-report.js';
 import type { EmailMessage } from '../message/email-message.js';
 import { envelopeOf } from '../message/envelope.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
@@ -20,4 +21,9 @@ export function prepareMessage(message: EmailMessage, index: number, sandbox: Sa
   }
   const mime = message.message();
   return { message, index, mime, envelope: envelopeOf(message) };
+}
+
+/** Recipients the sandbox's `allowedRecipients` took out, as refusals in the message's report. */
+export function droppedOf(message: PreparedMessage): RejectedRecipient[] {
+  return (message.dropped ?? []).map((address) => ({ address, code: null, response: 'not in allowedRecipients' }));
 }

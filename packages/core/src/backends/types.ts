@@ -37,6 +37,12 @@ export type CommonBackendOptions = {
   redirectTo?: readonly string[];
   /** Staging: recipients matching none of these (address, `@domain`, RegExp) are dropped from the envelope. */
   allowedRecipients?: readonly import('../sandbox/sandbox.js').AllowedRecipient[];
+  /**
+   * Retry transient delivery failures (4xx, timeouts, refused or dropped connections; never a 5xx,
+   * never a message the server accepted): a number of attempts, or the full options. Default:
+   * the `emailRetry` setting, else 1 (off).
+   */
+  retry?: import('../settings/retry-options.js').RetryOption | null;
 };
 
 /** Options of a backend: the common ones and the backend's own. */

@@ -20,6 +20,7 @@ import {
   type MimePart,
 } from '../mime/mime-part.js';
 import { getSettings } from '../settings/settings-store.js';
+import type { DeliveryReport } from './delivery-report.js';
 
 export {
   type Alternative,
@@ -130,6 +131,8 @@ export class EmailMessage {
   mixedSubtype = 'mixed';
   /** The body's charset; null means the `defaultCharset` setting. */
   encoding: string | null = null;
+  /** What happened when it was last sent (Message-ID, accepted and refused recipients, server reply); null before. */
+  delivery: DeliveryReport | null = null;
 
   constructor(options: EmailMessageOptions = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {

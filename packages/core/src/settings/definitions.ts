@@ -1,3 +1,5 @@
+import type { RetryOption } from './retry-options.js';
+
 /**
  * A backend class as a setting holds it: constructed with its options. Settings sit below the
  * backends, so this is only the shape; the loader checks the rest (`sendMessages`, `open`,
@@ -49,6 +51,12 @@ export interface Settings {
   /** The email URL of the layer that set one (its password masked when inspected). */
   readonly emailUrl: string | null;
   readonly mailers: Readonly<Record<string, MailerConfig>> | null;
+  /**
+   * Retry transient delivery failures, for every backend not built from a `mailers` entry (a
+   * mailer says it in its options): a number of attempts or `{ attempts, minDelayMs, maxDelayMs,
+   * factor, jitter }`; null is off. `EMAIL_RETRY=3`, or `?retry=3` on `EMAIL_URL`.
+   */
+  readonly emailRetry: RetryOption | null;
 }
 
 /** What `configure()` takes: any subset of {@link Settings}; `undefined` forgets a key. */
@@ -66,7 +74,8 @@ export type SettingKind =
   | 'backend'
   | 'url'
   | 'addresses'
-  | 'mailers';
+  | 'mailers'
+  | 'retry';
 
 export interface SettingDefinition {
   readonly env: string | null;
@@ -96,6 +105,7 @@ export const DEFINITIONS: { readonly [K in SettingName]: SettingDefinition } = {
   emailUseLocaltime: { env: 'EMAIL_USE_LOCALTIME', kind: 'boolean', default: false },
   emailUrl: { env: 'EMAIL_URL', kind: 'url', default: null },
   mailers: { env: null, kind: 'mailers', default: null },
+  emailRetry: { env: 'EMAIL_RETRY', kind: 'retry', default: null },
 };
 
 export const SETTING_NAMES = Object.keys(DEFINITIONS) as SettingName[];

@@ -12,6 +12,8 @@ export interface EmailUrlSettings {
   emailUseSsl?: boolean;
   emailTimeout?: number;
   emailFilePath?: string;
+  /** `?retry=N`: attempts for transient failures (any scheme). */
+  emailRetry?: number;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface EmailUrlSettings {
  * stray unencoded `@` or `/` in the password) is hidden too.
  */
 export function maskUrl(url: string): string {
+  if (GROUP.test(url)) return maskGroup(url);
   const start = /^[a-z][a-z0-9+.-]*:\/*/i.exec(url)?.[0].length ?? 0;
   const at = url.lastIndexOf('@');
   if (at >= start) return `${url.slice(0, start)}****${url.slice(at)}`;
@@ -33,11 +36,110 @@ export function maskUrl(url: string): string {
   return `${url.slice(0, start + colon + 1)}****`;
 }
 
-const SMTP_PARAMS = ['tls', 'ssl', 'timeout'] as const;
+const SMTP_PARAMS = ['tls', 'ssl', 'timeout', 'retry'] as const;
+
+/** The parameters every scheme takes. */
+const COMMON_PARAMS = ['retry'];
+
+/** `failover(URL URL …)` and `roundrobin(…)`: backends over member URLs, with `?retryAfter=&retry=` after them. */
+const GROUP = /^\s*(failover|roundrobin)\(([^()]*)\)(?:\?([^()]*))?\s*$/is;
+const GROUP_PARAMS = ['retryAfter', 'retry'];
+
+/** A `failover(…)` / `roundrobin(…)` email URL, split. */
+export interface EmailUrlGroup {
+  backend: 'failover' | 'roundrobin';
+  /** The member URLs, in order. */
+  members: string[];
+  /** `?retryAfter=` seconds, or null when not given. */
+  retryAfter: number | null;
+}
+
+/**
+ * Split `failover(smtp://a.example:587 smtp://b.example:587)?retryAfter=30` into its members
+ * (each checked as an email URL); null for a URL of any other form.
+ * @throws ConfigurationError naming `source` and the member at fault, passwords masked.
+ */
+export function parseEmailUrlGroup(url: string, source: string): EmailUrlGroup | null {
+  const match = GROUP.exec(url);
+  if (!match) return null;
+  const backend = match[1]!.toLowerCase() as EmailUrlGroup['backend'];
+  const fail = (why: string) => new ConfigurationError(`${source} (${maskGroup(url)}) ${why}`);
+  const members = match[2]!.split(/\s+/).filter((m) => m !== '');
+  if (members.length < 2)
+    throw fail(`needs at least two member URLs, e.g. ${backend}(smtp://a.example:587 smtp://b.example:587).`);
+  members.forEach((member, i) => {
+    if (GROUP.test(member))
+      throw fail(`member ${i + 1} is itself a ${backend}(…) group; members are plain email URLs.`);
+    parseEmailUrl(member, `${source} member ${i + 1}`);
+  });
+  const params = new URLSearchParams(match[3] ?? '');
+  for (const key of params.keys()) {
+    if (!GROUP_PARAMS.includes(key))
+      throw fail(`has an unknown parameter "${key}"; known parameters: ${GROUP_PARAMS.join(', ')}.`);
+  }
+  let retryAfter: number | null = null;
+  const after = params.get('retryAfter');
+  if (after !== null) {
+    retryAfter = Number(after);
+    if (after.trim() === '' || !Number.isFinite(retryAfter) || retryAfter < 0)
+      throw fail(`has retryAfter=${JSON.stringify(after)}; expected a number of seconds, 0 or more.`);
+  }
+  retryParam(params.get('retry'), fail);
+  return { backend, members, retryAfter };
+}
+
+function maskGroup(url: string): string {
+  return url.replace(/[^\s()]+/g, (part) => (part.includes(':') ? maskUrl(part) : part));
+}
+
+/** A backend and its constructor options, as an email URL names them. */
+export interface EmailUrlBackend {
+  backend: string;
+  options: Record<string, unknown>;
+}
+
+/** Which backend option each setting of an email URL becomes. */
+const OPTION_OF: Partial<Record<keyof EmailUrlSettings, string>> = {
+  emailHost: 'host',
+  emailPort: 'port',
+  emailHostUser: 'username',
+  emailHostPassword: 'password',
+  emailUseTls: 'useTls',
+  emailUseSsl: 'useSsl',
+  emailTimeout: 'timeout',
+  emailFilePath: 'filePath',
+  emailRetry: 'retry',
+};
+
+/**
+ * The backend an email URL names and the constructor options it gives it (`smtp://u:p@host:587`
+ * is `smtp` with `{ host, port, username, password, useTls, useSsl }`): how a failover or
+ * round-robin backend builds its members from `failover(URL URL)`.
+ * @throws ConfigurationError as {@link parseEmailUrl}.
+ */
+export function parseEmailUrlBackend(url: string, source: string): EmailUrlBackend {
+  const settings = parseEmailUrl(url, source);
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const option = OPTION_OF[key as keyof EmailUrlSettings];
+    if (option !== undefined && value !== undefined) options[option] = value;
+  }
+  return { backend: settings.emailBackend, options };
+}
+
+function retryParam(value: string | null, fail: (why: string) => ConfigurationError): number | undefined {
+  if (value === null) return undefined;
+  const attempts = Number(value);
+  if (!/^\d+$/.test(value.trim()) || attempts < 1)
+    throw fail(`has retry=${JSON.stringify(value)}; expected a number of attempts, 1 or more (1 = no retry).`);
+  return attempts;
+}
 
 /**
  * Parse `EMAIL_URL` / `emailUrl`: `smtp://user:pass@host:587?tls=true`, `smtps://…` (implicit
- * TLS, port 465 by default), `console:`, `file:///dir`, `locmem:`, `dummy:`.
+ * TLS, port 465 by default), `console:`, `file:///dir`, `locmem:`, `dummy:`, and
+ * `failover(URL URL …)` / `roundrobin(…)` (which set only the backend; it reads its members from
+ * the URL). `?retry=N` on any of them sets `emailRetry`.
  *
  * An smtp URL sets the backend, host, port, user, password, `emailUseTls` and `emailUseSsl`
  * (each to its scheme default when the URL omits it) and `emailTimeout` when `?timeout=` is
@@ -48,6 +150,11 @@ const SMTP_PARAMS = ['tls', 'ssl', 'timeout'] as const;
  * @throws ConfigurationError naming `source`, with the password masked.
  */
 export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
+  const group = parseEmailUrlGroup(url, source);
+  if (group) {
+    const retry = new URLSearchParams(GROUP.exec(url)![3] ?? '').get('retry');
+    return { emailBackend: group.backend, ...(retry === null ? {} : { emailRetry: Number(retry) }) };
+  }
   const fail = (why: string, cause?: unknown) =>
     new ConfigurationError(
       `${source} (${maskUrl(url)}) ${why}`,
@@ -91,13 +198,19 @@ export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
       }
       result.emailTimeout = seconds;
     }
+    const retry = retryParam(parsed.searchParams.get('retry'), fail);
+    if (retry !== undefined) result.emailRetry = retry;
     return result;
   }
 
   // The queue backend (@mail/backend-queue) reads its own URL (Redis, queue name, deliverWith) from emailUrl.
   if (scheme === 'queue') return { emailBackend: 'queue' };
 
-  if (params.length > 0) throw fail(`takes no parameters for the ${scheme} backend (got "${params[0]}").`);
+  const other = params.find((key) => !COMMON_PARAMS.includes(key));
+  if (other !== undefined)
+    throw fail(`takes no parameters for the ${scheme} backend but ${COMMON_PARAMS.join(', ')} (got "${other}").`);
+  const retry = retryParam(parsed.searchParams.get('retry'), fail);
+  const common = retry === undefined ? {} : { emailRetry: retry };
   if (scheme === 'file') {
     let dir: string;
     try {
@@ -105,10 +218,12 @@ export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
     } catch (error) {
       throw fail('is not a usable file URL. Expected file:///absolute/directory.', error);
     }
-    return { emailBackend: 'file', emailFilePath: dir };
+    return { emailBackend: 'file', emailFilePath: dir, ...common };
   }
-  if (scheme === 'console' || scheme === 'locmem' || scheme === 'dummy') return { emailBackend: scheme };
-  throw fail(`has an unknown scheme "${scheme}:"; use smtp:, smtps:, console:, file:, locmem:, dummy: or queue:.`);
+  if (scheme === 'console' || scheme === 'locmem' || scheme === 'dummy') return { emailBackend: scheme, ...common };
+  throw fail(
+    `has an unknown scheme "${scheme}:"; use smtp:, smtps:, console:, file:, locmem:, dummy:, queue:, failover(…) or roundrobin(…).`,
+  );
 }
 
 function decode(part: string, what: string, fail: (why: string) => ConfigurationError): string {

@@ -99,6 +99,7 @@ const URL_COVERED: ReadonlySet<SettingName> = new Set([
   'emailTimeout',
   'emailFilePath',
   'emailUrl',
+  'emailRetry',
 ]);
 
 /**

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js';
 import { closestName, didYouMean } from './closest-name.js';
 import { type AddressEntry, DEFINITIONS, type MailerConfig, SECRET_SETTINGS, type SettingName } from './definitions.js';
 import { maskUrl, parseEmailUrl } from './email-url.js';
+import { resolveRetry } from './retry-options.js';
 
 const MAILER_KEYS = ['backend', 'options'];
 
@@ -96,6 +97,9 @@ export function validateSetting(name: SettingName, value: unknown): unknown {
       return validateAddresses(name, value);
     case 'mailers':
       return validateMailers(value);
+    case 'retry':
+      resolveRetry(value, `Setting "${name}"`);
+      return value !== null && typeof value === 'object' ? Object.freeze({ ...value }) : value;
   }
 }
 
@@ -214,6 +218,12 @@ export function parseEnvSetting(name: SettingName, raw: string | undefined): unk
     }
     case 'addresses':
       return Object.freeze(splitAddresses(text));
+    case 'retry': {
+      const attempts = Number(text);
+      if (!/^\d+$/.test(text) || attempts < 1)
+        throw bad('a number of attempts (an integer of at least 1; 1 = no retry)');
+      return attempts;
+    }
     default:
       return undefined;
   }

@@ -28,6 +28,7 @@ describe('defaults', () => {
       emailUseLocaltime: false,
       emailUrl: null,
       mailers: null,
+      emailRetry: null,
     });
   });
 

@@ -22,6 +22,7 @@ export const SETTING_ENV = [
   'MANAGERS',
   'EMAIL_USE_LOCALTIME',
   'EMAIL_URL',
+  'EMAIL_RETRY',
 ];
 
 /**

@@ -5,6 +5,7 @@ export type FaultAction =
   | { kind: 'accept' }
   | { kind: 'reject'; code: number; message: string }
   | { kind: 'drop' }
+  | { kind: 'drop-after-content' }
   | { kind: 'hang' };
 
 const DEFAULT_TEXT: Record<SmtpStage, string> = {
@@ -18,7 +19,22 @@ const DEFAULT_TEXT: Record<SmtpStage, string> = {
  * Decides, from the scripted {@link SmtpFaults}, what to answer at a stage.
  * `attempt` is the 1-based number of times the stage has been reached since the fixture started.
  */
-export function decideFault(faults: SmtpFaults, stage: SmtpStage, attempt: number, address?: string): FaultAction {
+export function decideFault(
+  faults: SmtpFaults,
+  stage: SmtpStage,
+  attempt: number,
+  address?: string,
+  sender?: string,
+): FaultAction {
+  const single = faults.failAt?.find(
+    (f) => f.at === stage && (typeof f.attempt === 'number' ? f.attempt === attempt : f.attempt.includes(attempt)),
+  );
+  if (single) {
+    if (single.drop === 'after-content' && stage === 'data') return { kind: 'drop-after-content' };
+    if (single.drop) return { kind: 'drop' };
+    const code = single.code ?? 421;
+    return { kind: 'reject', code, message: single.message ?? `Scripted failure (attempt ${attempt} at ${stage})` };
+  }
   if (faults.dropAt === stage) return { kind: 'drop' };
   if (faults.hangAt === stage) return { kind: 'hang' };
 
@@ -33,10 +49,13 @@ export function decideFault(faults: SmtpFaults, stage: SmtpStage, attempt: numbe
     };
   }
 
-  if (stage === 'mail' && faults.rejectSender) {
+  if (faults.rejectSender && stage === (faults.rejectSender.at ?? 'mail')) {
     const { address: only, code, message } = faults.rejectSender;
-    if (only === undefined || sameAddress(only, address)) {
-      return { kind: 'reject', code, message: message ?? DEFAULT_TEXT.mail };
+    const from = stage === 'mail' ? address : sender;
+    if (only === undefined || sameAddress(only, from)) {
+      // Postfix's words when smtpd_delay_reject refuses a sender at RCPT TO.
+      const text = stage === 'rcpt' ? `<${from ?? ''}>: Sender address rejected: Access denied` : DEFAULT_TEXT.mail;
+      return { kind: 'reject', code, message: message ?? text };
     }
   }
   if (stage === 'rcpt' && faults.rejectRecipients && address !== undefined) {

@@ -6,6 +6,7 @@ export type {
   ReceivedEnvelope,
   ReceivedMessage,
   SmtpEvent,
+  SmtpFaultAt,
   SmtpFaults,
   SmtpFixtureBackendOptions,
   SmtpFixtureOptions,

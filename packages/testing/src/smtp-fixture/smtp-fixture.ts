@@ -13,7 +13,7 @@ import type {
   SmtpStage,
 } from './types.js';
 
-type Callback = (error?: Error | null) => void;
+type Callback = (error?: Error | null, message?: string) => void;
 
 /**
  * An SMTP server for tests, on a real socket. Start it with {@link startSmtpServer}.
@@ -39,6 +39,8 @@ export class SmtpFixture {
   readonly #ca: string | undefined;
   readonly #attempts: Record<SmtpStage, number> = { greeting: 0, mail: 0, rcpt: 0, data: 0 };
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Messages given a queue id so far. */
+  #queued = 0;
   #waiters: { count: number; resolve: () => void }[] = [];
   /** The last MAIL or RCPT command line of each session, as the client sent it. */
   readonly #lastCommand = new Map<string, string>();
@@ -186,7 +188,8 @@ export class SmtpFixture {
   }
 
   #answer(stage: SmtpStage, session: SMTPServerSession, callback: Callback, address?: string): void {
-    const action = decideFault(this.faults, stage, ++this.#attempts[stage], address);
+    const sender = stage === 'rcpt' ? this.#wire.get(session.id)?.mailFrom : undefined;
+    const action = decideFault(this.faults, stage, ++this.#attempts[stage], address, sender);
     this.#later(stage, () => {
       this.#apply(action, stage, session, callback, address);
     });
@@ -200,7 +203,7 @@ export class SmtpFixture {
     address?: string,
   ): void {
     const type = stage === 'greeting' ? null : stage;
-    if (action.kind === 'drop') {
+    if (action.kind === 'drop' || action.kind === 'drop-after-content') {
       this.#event({ type: 'drop', session: session.id, stage, address });
       this.#socketOf(session)?.destroy();
       return;
@@ -247,7 +250,10 @@ export class SmtpFixture {
         this.#later('data', () => this.#apply(action, 'data', session, callback));
         return;
       }
+      // The whole message arrived: recorded, then the connection drops before the reply to its final `.`.
+      const reply: FaultAction = action.kind === 'drop-after-content' ? action : { kind: 'accept' };
       const raw = Buffer.concat(chunks);
+      const queueId = `Q${(++this.#queued).toString(36).toUpperCase().padStart(6, '0')}`;
       // skipImageLinks: keep `cid:` references in `parsed.html` as sent (mailparser would rewrite
       // them to data: URLs, so `html: /cid:logo/` could never match).
       // mailparser keeps only text and html of a multipart/alternative: the other alternatives (a
@@ -269,12 +275,17 @@ export class SmtpFixture {
             secure: session.secure,
             ...(typeof session.user === 'string' ? { user: session.user } : {}),
             session: session.id,
+            queueId,
           });
           this.#notify();
           // Recorded before the 250 goes out, so a test that awaited the send sees the message;
           // the reply waits a turn of the event loop so a test woken by waitForMessages() can
           // change the faults before the client moves on to its next message.
-          setImmediate(() => this.#later('data', () => this.#apply({ kind: 'accept' }, 'data', session, callback)));
+          setImmediate(() =>
+            this.#later('data', () =>
+              this.#apply(reply, 'data', session, (error) => callback(error, `OK: queued as ${queueId}`)),
+            ),
+          );
         },
         (error: Error) => callback(replyError(554, `Could not parse the message: ${error.message}`)),
       );

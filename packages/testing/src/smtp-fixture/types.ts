@@ -19,8 +19,12 @@ export interface SmtpReply {
  * The object is kept as `smtp.faults` and may be changed between sends.
  */
 export interface SmtpFaults {
-  /** Refuse `MAIL FROM` with this reply: for every sender, or only for `address` when given. */
-  rejectSender?: SmtpReply & { address?: string };
+  /**
+   * Refuse the sender with this reply: for every sender, or only for `address` when given. At
+   * `MAIL FROM` by default; `at: 'rcpt'` refuses it at every `RCPT TO` instead, as Postfix does
+   * with `smtpd_delay_reject` (the default text then is Postfix's `<sender>: Sender address rejected`).
+   */
+  rejectSender?: SmtpReply & { address?: string; at?: 'mail' | 'rcpt' };
   /** Refuse `RCPT TO` for these addresses (case-insensitive): a reply code or a full reply. */
   rejectRecipients?: Record<string, number | SmtpReply>;
   /** Answer the end of `DATA` with this reply (4xx transient, 5xx permanent); nothing is recorded. */
@@ -39,6 +43,30 @@ export interface SmtpFaults {
    * Defaults: stage `'data'`, code 451 (421 at `'greeting'`, which also closes the connection).
    */
   failFirst?: number | (Partial<SmtpReply> & { count: number; at?: SmtpStage });
+  /**
+   * Faults for single attempts in the middle of a run: the `attempt`-th time a stage is reached
+   * (1-based, counted since the fixture started, as `failFirst` counts), answer with a reply or
+   * drop the connection. Checked before every other fault.
+   */
+  failAt?: readonly SmtpFaultAt[];
+}
+
+/** One scripted fault of {@link SmtpFaults.failAt}. */
+export interface SmtpFaultAt {
+  /** The stage. */
+  at: SmtpStage;
+  /** Which time(s) the stage is reached: 1-based, counted since the fixture started. */
+  attempt: number | readonly number[];
+  /** The reply code; default 421 (the server closes the connection after it, RFC 5321 §3.8). */
+  code?: number;
+  /** The reply text; a generic one when omitted. */
+  message?: string;
+  /**
+   * Drop the connection instead of replying. At `'data'`, `true` drops in the middle of the
+   * content (nothing recorded); `'after-content'` takes the whole message (recorded in
+   * `messages`: the server has it) and drops before the reply to its final `.`.
+   */
+  drop?: true | 'after-content';
 }
 
 /** Options of {@link startSmtpServer}. */
@@ -98,6 +126,8 @@ export interface ReceivedMessage {
   user?: string;
   /** Id of the SMTP session (connection) it came on; equal ids mean a reused connection. */
   session: string;
+  /** The queue id the fixture gave it, in its reply to the final `.`: `250 OK: queued as <queueId>`. */
+  queueId?: string;
 }
 
 /** Something that happened in a session; the fixture keeps them in `smtp.events` (never a password). */
