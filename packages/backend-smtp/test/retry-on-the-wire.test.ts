@@ -1,5 +1,5 @@
 import { EmailBackend, SmtpError } from '@mail/backend-smtp';
-import type { EmailMessage } from '@mail/core';
+import { type DeliveryReport, type EmailMessage, onFailed, onSent } from '@mail/core';
 import { type SmtpFixture, startSmtpServer } from '@mail/testing';
 import { describe, expect, it } from 'vitest';
 import { message, rejectionOf } from './helpers.js';
@@ -111,5 +111,41 @@ describe('retry against the fixture: each message exactly once', () => {
       0,
     );
     expect(smtp.events.filter((e) => e.type === 'data')).toHaveLength(6);
+  });
+});
+
+describe('retry and delivery reports in the send hooks', () => {
+  it('onSent sees the report as sent (queue id, attempts); each message ends once, after its last attempt', async () => {
+    await using smtp = await startSmtpServer({
+      faults: {
+        rejectRecipients: { 'gone@example.com': 550 },
+        failAt: [{ at: 'data', attempt: 2, code: 451 }],
+      },
+    });
+    const sent: DeliveryReport[] = [];
+    const failed: string[] = [];
+    const offSent = onSent(({ delivery }) => void sent.push(delivery!));
+    const offFailed = onFailed(({ message }) => void failed.push(message.subject));
+    try {
+      const messages = [
+        message({ subject: 'a', to: ['a@example.com', 'gone@example.com'] }),
+        message({ subject: 'b' }),
+        message({ subject: 'c', to: ['gone@example.com'] }),
+      ];
+      const error = await rejectionOf(new EmailBackend({ ...smtp.backendOptions(), retry }).sendMessages(messages));
+      expect(error.messageIndex).toBe(2);
+      expect(sent.map((d) => [d.accepted, d.attempts])).toEqual([
+        [['a@example.com'], 1],
+        [['to@example.com'], 2],
+      ]);
+      expect(sent[0]!.rejected).toEqual([
+        { address: 'gone@example.com', code: 550, response: '550 Recipient rejected' },
+      ]);
+      expect(sent[1]!.response).toBe(`250 OK: queued as ${smtp.messages[1]!.queueId}`);
+      expect(failed).toEqual(['c']);
+    } finally {
+      offSent();
+      offFailed();
+    }
   });
 });

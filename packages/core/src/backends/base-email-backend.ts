@@ -379,10 +379,7 @@ class Outcome implements DeliveryOutcome {
     return {
       messageId: from?.messageId ?? message.mime.getHeader('Message-ID') ?? '',
       accepted: [...(details?.accepted ?? from?.accepted ?? (delivered ? message.envelope.to : []))],
-      rejected: [
-        ...(details?.rejected ?? from?.rejected ?? []).map((r) => ({ ...r })),
-        ...droppedOf(message),
-      ],
+      rejected: [...(details?.rejected ?? from?.rejected ?? []).map((r) => ({ ...r })), ...droppedOf(message)],
       response: details?.response ?? from?.response ?? null,
       mailer: from ? from.mailer : this.mailer,
       backend: from ? from.backend : this.backend,
