@@ -34,6 +34,7 @@ export default defineConfig({
       pkg('backend-locmem'),
       pkg('backend-dummy'),
       pkg('backend-queue'),
+      pkg('backend-failover'),
       pkg('testing'),
       'examples/*/vitest.config.ts',
     ],

@@ -35,6 +35,12 @@ export { type Envelope, envelopeOf } from './message/envelope.js';
 export { OUTBOX_KEY, outbox, type SentMessage } from './message/outbox.js';
 export type { BuildsItself, MimeMessage } from './mime/mime-message.js';
 export type { AllowedRecipient } from './sandbox/sandbox.js';
+export {
+  type EmailUrlBackend,
+  type EmailUrlGroup,
+  parseEmailUrlBackend,
+  parseEmailUrlGroup,
+} from './settings/email-url.js';
 export type { RetryOption, RetryOptions, RetryPolicy } from './settings/retry-options.js';
 export * from './settings.js';
 export {

@@ -23,7 +23,7 @@ export type BackendClass<B extends BaseEmailBackend = BaseEmailBackend> = (new (
   readonly optionNames?: readonly string[];
 };
 
-/** The built-in aliases and the packages they name. */
+/** The built-in aliases and the packages they name (with `#Export` when it is not the package's `EmailBackend`). */
 export const BACKEND_ALIASES: Readonly<Record<string, string>> = {
   smtp: '@mail/backend-smtp',
   console: '@mail/backend-console',
@@ -31,6 +31,8 @@ export const BACKEND_ALIASES: Readonly<Record<string, string>> = {
   locmem: '@mail/backend-locmem',
   dummy: '@mail/backend-dummy',
   queue: '@mail/backend-queue',
+  failover: '@mail/backend-failover#EmailBackend',
+  roundrobin: '@mail/backend-failover#RoundRobinBackend',
 };
 
 /** A function whose prototype has sendMessages, open and close: a backend class from any copy of core. */
@@ -65,9 +67,10 @@ export async function loadBackend(spec: string | BackendConstructor): Promise<Ba
   const hash = /^(.+?)#([A-Za-z_$][\w$]*)$/.exec(original);
   const specifier = hash ? hash[1]! : original;
   const exportName = hash ? hash[2]! : undefined;
-  const target = BACKEND_ALIASES[specifier] ?? specifier;
+  const aliased = BACKEND_ALIASES[specifier];
+  const [target, aliasExport] = aliased ? (aliased.split('#') as [string, string?]) : [specifier, undefined];
   const mod = await importBackendModule(target, original);
-  return pickClass(mod, exportName, original);
+  return pickClass(mod, exportName ?? aliasExport, original);
 }
 
 async function importBackendModule(target: string, original: string): Promise<Record<string, unknown>> {

@@ -50,6 +50,8 @@ export interface EmailUrlGroup {
   backend: 'failover' | 'roundrobin';
   /** The member URLs, in order. */
   members: string[];
+  /** The same, each with its password masked: what errors may show. */
+  shown: string[];
   /** `?retryAfter=` seconds, or null when not given. */
   retryAfter: number | null;
 }
@@ -85,7 +87,7 @@ export function parseEmailUrlGroup(url: string, source: string): EmailUrlGroup |
       throw fail(`has retryAfter=${JSON.stringify(after)}; expected a number of seconds, 0 or more.`);
   }
   retryParam(params.get('retry'), fail);
-  return { backend, members, retryAfter };
+  return { backend, members, shown: members.map(maskUrl), retryAfter };
 }
 
 function maskGroup(url: string): string {
