@@ -1,5 +1,4 @@
 import { type AddressInfo, createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FailoverBackend, FailoverError } from '@mail/backend-failover';
 import {
   BadHeaderError,
