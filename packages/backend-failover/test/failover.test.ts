@@ -1,4 +1,3 @@
-import { type AddressInfo, createServer } from 'node:net';
 import { FailoverBackend, FailoverError } from '@mail/backend-failover';
 import {
   BadHeaderError,
@@ -34,13 +33,11 @@ const message = (i: number, extra: Partial<ConstructorParameters<typeof EmailMes
 
 const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => message(from + i));
 
-/** A port nothing listens on. */
+/** A port nothing listens on: a fixture's, after it closed. */
 async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const gone = await startSmtpServer();
+  await gone.close();
+  return gone.port;
 }
 
 function twoMailers(a: { host: string; port: number }, b: SmtpFixture, retryAfter = 60) {
