@@ -5,7 +5,7 @@
  * on one machine. Prints a markdown table of rates, ratios and targets and
  * writes it to bench/results/latest.md (and, for a full run, bench/LATEST.md).
  *
- *   node bench/run.mjs [--quick] [--only build,smtp,memory,import,locmem,large,queue]
+ *   node bench/run.mjs [--quick] [--only build,smtp,memory,import,locmem,large,dkim,queue,events]
  *
  * Every contender runs in a child process of its own, one at a time; the
  * SMTP sink is one more process. Django rows need Debian's python3-django
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { writeBigFile } from './lib/big-file.mjs';
 import { dkimSection } from './lib/dkim-section.mjs';
+import { eventsSection } from './lib/events-section.mjs';
 import { largeFigures, largeSection, largeTargets } from './lib/large.mjs';
 import { queueBenchSection } from './lib/queue.mjs';
 import { startSink } from './lib/sink-control.mjs';
@@ -31,7 +32,7 @@ const LIB = join(HERE, 'lib');
 const PYTHON = process.env.MAIL_BENCH_PYTHON || '/usr/bin/python3';
 const DJANGO_HINT = "install Debian's python3-django (`sudo apt-get install -y python3-django`) to get the Django rows";
 // Sections kept in files of their own: { name, run(context), render(results, P) }.
-const EXTRA = [dkimSection, queueBenchSection];
+const EXTRA = [dkimSection, queueBenchSection, eventsSection];
 const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem', 'large', ...EXTRA.map((s) => s.name)];
 
 const args = process.argv.slice(2);

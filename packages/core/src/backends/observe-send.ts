@@ -108,9 +108,9 @@ export async function observeSend(
   const traced = sendChannel.hasSubscribers;
   const sends = list.map((message) => new ObservedSend({ message, mailer, backend: name }, traced));
 
-  const going: ObservedSend[] = [];
   const before = hooksFor('onBeforeSend', mailer);
-  for (const [index, one] of sends.entries()) {
+  const going: ObservedSend[] = before.length === 0 ? sends : [];
+  for (const [index, one] of before.length === 0 ? [] : sends.entries()) {
     let verdict: unknown;
     for (const hook of before) {
       try {
@@ -161,10 +161,14 @@ export async function observeSend(
   }
   // What the backend never reported (the batch stopped at a failure, or a backend forgot one)
   // still ends, as a failure: a subscriber sees every send end.
-  const unreported = failure?.error ?? new Error(`${name} reported neither delivery nor failure for this message`);
-  for (const s of going) s.reject(unreported);
+  let unreported = failure?.error;
+  for (const s of going) {
+    if (s.state !== 'pending') continue;
+    unreported ??= new Error(`${name} reported neither delivery nor failure for this message`);
+    s.reject(unreported);
+  }
 
-  const thrown = await runAfterHooks(sends, mailer);
+  const thrown = hasHooks() ? await runAfterHooks(sends, mailer) : undefined;
   if (failure) {
     if (thrown && failure.error instanceof Error)
       failure.error.message += `; and an ${thrown.kind} hook threw: ${reason(thrown.error)}`;

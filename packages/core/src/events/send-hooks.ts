@@ -58,6 +58,7 @@ export function hasHooks(): boolean {
 
 /** The hooks of a kind that apply to a send through `mailer`, in registration order. */
 export function hooksFor(kind: HookKind, mailer: string | null): Registered['fn'][] {
+  if (registry[kind].length === 0) return [];
   return registry[kind].filter((e) => e.mailer === undefined || e.mailer === mailer).map((e) => e.fn);
 }
 
