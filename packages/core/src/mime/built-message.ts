@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
+import { wrappedBase64Length } from './encode-body.js';
 import type { MimeMessage } from './mime-message.js';
 
 /**
@@ -48,12 +49,6 @@ async function* lazyBytes(chunk: LazyChunk): AsyncGenerator<Buffer> {
   source.on('error', (error) => encoder.destroy(error));
   source.pipe(encoder);
   for await (const piece of encoder) yield piece as Buffer;
-}
-
-/** The length of nodemailer's base64 of `n` bytes in 76-character lines joined by CRLF. */
-function base64Length(n: number): number {
-  const chars = Math.ceil(n / 3) * 4;
-  return chars + Math.max(0, Math.ceil(chars / 76) - 1) * 2;
 }
 
 /**
@@ -114,7 +109,7 @@ export class BuiltMessage implements MimeMessage {
     for (const chunk of this.chunks) {
       if (typeof chunk === 'string') total += this.ascii ? chunk.length : Buffer.byteLength(chunk, 'utf8');
       else if (Buffer.isBuffer(chunk)) total += chunk.length;
-      else if (chunk.kind === 'file') total += base64Length((await stat(chunk.path as string)).size);
+      else if (chunk.kind === 'file') total += wrappedBase64Length((await stat(chunk.path as string)).size);
       else return null;
     }
     return total;

@@ -1,6 +1,6 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { base64Lines, bufferEncodingOf, encodeTextBody, toBuffer, wrapBase64 } from './encode-body.js';
+import { base64Body, bufferEncodingOf, encodeTextBody, toBuffer, wrapBase64 } from './encode-body.js';
 import { AttachedFile } from './mime-part.js';
 import type { Leaf } from './mime-tree.js';
 import type { Mimetype } from './mimetype.js';
@@ -87,7 +87,7 @@ export function contentLeaf(content: unknown, mt: Mimetype, charset: string): Le
           contentType: `${type}; charset="${mt.charset}"`,
           transferEncoding: 'base64',
           extra: [],
-          body: [base64Lines(bytes)],
+          body: [base64Body(bytes)],
           params,
         };
       }
@@ -97,13 +97,13 @@ export function contentLeaf(content: unknown, mt: Mimetype, charset: string): Le
         contentType: 'application/octet-stream',
         transferEncoding: 'base64',
         extra: [],
-        body: [base64Lines(bytes)],
+        body: [base64Body(bytes)],
       };
     }
   }
-  let lines: string;
+  let lines: string | Buffer;
   if (typeof content === 'string') lines = wrapBase64(Buffer.from(content, stringEncoding(content, mt)));
-  else if (content instanceof Uint8Array) lines = base64Lines(content);
+  else if (content instanceof Uint8Array) lines = base64Body(content);
   else
     throw new TypeError(
       `Attachment content must be a string, bytes, a readable stream or an EmailMessage; got ${content === null ? 'null' : typeof content}.`,

@@ -117,6 +117,50 @@ export function wrapBase64(bytes: Uint8Array): string {
   return lines.join('\r\n');
 }
 
+// 57 input bytes are one 76-character line; a block of lines is encoded at a time, small
+// enough to stay in the CPU's cache between the encode and the spreading of its lines.
+const BLOCK_LINES = 512;
+const BLOCK_BYTES = 57 * BLOCK_LINES;
+
+/** The length of {@link wrapBase64} of `n` bytes: 76-character lines joined by CRLF. */
+export function wrappedBase64Length(n: number): number {
+  const chars = Math.ceil(n / 3) * 4;
+  return chars + Math.max(0, Math.ceil(chars / 76) - 1) * 2;
+}
+
+/**
+ * {@link wrapBase64} as bytes, for large content: the same octets, made without a string per
+ * line. Each block of 512 lines is encoded natively (`Buffer#toString('base64')`) and written
+ * where it ends up in the output, then its lines are moved apart, last first, with
+ * `copyWithin` (a memmove each) and a CRLF put in each gap: one output buffer, no join, no
+ * per-line string, so the cost is the native encode plus two passes of memory copying.
+ */
+export function wrapBase64Bytes(bytes: Uint8Array): Buffer {
+  const source = toBuffer(bytes);
+  const n = source.length;
+  const out = Buffer.allocUnsafe(wrappedBase64Length(n));
+  let at = 0;
+  for (let from = 0; from < n; from += BLOCK_BYTES) {
+    const to = Math.min(n, from + BLOCK_BYTES);
+    const written = out.write(source.toString('base64', from, to), at, 'latin1');
+    const lines = Math.ceil(written / 76);
+    const end = at + written;
+    for (let k = lines - 1; k > 0; k--) {
+      const line = at + 76 * k;
+      const moved = at + 78 * k;
+      out.copyWithin(moved, line, Math.min(line + 76, end));
+      out[moved - 2] = 13; // CR
+      out[moved - 1] = 10; // LF
+    }
+    at += written + (lines - 1) * 2;
+    if (to < n) {
+      out[at++] = 13;
+      out[at++] = 10;
+    }
+  }
+  return out;
+}
+
 /**
  * {@link wrapBase64} of an attachment's bytes, reusing the encoding of the same bytes attached
  * shortly before (mass mail attaches one file to many messages; as with text bodies, the
@@ -148,6 +192,15 @@ export function base64Lines(bytes: Uint8Array): string {
     forget(key, old);
   }
   return lines;
+}
+
+/**
+ * The base64 body of an attachment as the builder writes it: {@link base64Lines} (a string, from
+ * the cache when the same bytes were attached shortly before), or for content over the cache's
+ * limit {@link wrapBase64Bytes}, the same octets as bytes, several times faster to make.
+ */
+export function base64Body(bytes: Uint8Array): string | Buffer {
+  return bytes.byteLength > B64_CACHE_MAX ? wrapBase64Bytes(bytes) : base64Lines(bytes);
 }
 
 interface B64Entry {

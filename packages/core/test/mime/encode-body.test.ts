@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { wrap as nodemailerWrap } from 'nodemailer/lib/base64';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { encodeTextBody, hasLongLine, toCrlf, wrapBase64 } from '../../src/mime/encode-body.js';
+import {
+  encodeTextBody,
+  hasLongLine,
+  toCrlf,
+  wrapBase64,
+  wrapBase64Bytes,
+  wrappedBase64Length,
+} from '../../src/mime/encode-body.js';
 import { guessMimetype } from '../../src/mime/guess-type.js';
 import { makeBoundary, makeMessageId, messageIdDomain } from '../../src/mime/message-id.js';
 import { formatDate } from '../../src/mime/wire-date.js';
@@ -21,6 +28,24 @@ describe('wrapBase64', () => {
     const backing = randomBytes(300);
     const view = new Uint8Array(backing.buffer, backing.byteOffset + 10, 200);
     expect(Buffer.from(wrapBase64(view).replace(/\r\n/g, ''), 'base64').equals(backing.subarray(10, 210))).toBe(true);
+  });
+});
+
+describe('wrapBase64Bytes', () => {
+  it('gives the octets of wrapBase64 for every length around a line and a block (512 lines)', () => {
+    const block = 57 * 512;
+    for (const size of [0, 1, 2, 3, 56, 57, 58, 114, 1000, block - 1, block, block + 1, block + 57, 3 * block + 5]) {
+      const bytes = randomBytes(size);
+      const out = wrapBase64Bytes(bytes);
+      expect(out.toString('latin1'), `size ${size}`).toBe(nodemailerWrap(bytes.toString('base64'), 76));
+      expect(out.length).toBe(wrappedBase64Length(size));
+    }
+  });
+
+  it('reads a Uint8Array view at its offset', () => {
+    const backing = randomBytes(100_000);
+    const view = new Uint8Array(backing.buffer, backing.byteOffset + 3, 90_001);
+    expect(wrapBase64Bytes(view).toString('latin1')).toBe(wrapBase64(backing.subarray(3, 90_004)));
   });
 });
 
