@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
-import { wrappedBase64Length } from './encode-body.js';
+import { wrapBase64Bytes, wrappedBase64Length, writeWrappedBase64 } from './encode-body.js';
 import type { MimeMessage } from './mime-message.js';
 
 /**
@@ -19,8 +19,30 @@ export interface LazyChunk {
   readable?: Readable;
 }
 
-/** A piece of the message on the wire: text (UTF-8), bytes, or content read at send time. */
-export type Chunk = string | Buffer | LazyChunk;
+/**
+ * Large in-memory content (over 1 MB) whose base64 is written when the message is written:
+ * `asBytes()` encodes it straight into the message's buffer (no string of it, no second copy).
+ * Like a file of `attachFile`, it is read then, not when the message is built.
+ */
+export interface Base64Chunk {
+  kind: 'base64';
+  bytes: Buffer;
+}
+
+/** A piece of the message on the wire: text (UTF-8), bytes, bytes to base64-encode, or content read at send time. */
+export type Chunk = string | Buffer | Base64Chunk | LazyChunk;
+
+/** In memory: a string, bytes, or bytes to encode. */
+type MemoryChunk = string | Buffer | Base64Chunk;
+
+function isBase64(chunk: Chunk): chunk is Base64Chunk {
+  return typeof chunk === 'object' && !Buffer.isBuffer(chunk) && chunk.kind === 'base64';
+}
+
+/** A chunk as bytes or text (a Base64Chunk encoded). */
+function materialized(chunk: MemoryChunk): string | Buffer {
+  return isBase64(chunk) ? wrapBase64Bytes(chunk.bytes) : chunk;
+}
 
 /** A header as the user (or the builder) set it, before encoding. */
 export interface RawHeader {
@@ -93,7 +115,7 @@ export class BuiltMessage implements MimeMessage {
 
   /** True when every chunk is already in memory (no file or stream to read): the {@link MimeMessage.isInMemory} hint. */
   get isInMemory(): boolean {
-    this.#inMemory ??= this.chunks.every((c) => typeof c === 'string' || Buffer.isBuffer(c));
+    this.#inMemory ??= this.chunks.every((c) => typeof c === 'string' || Buffer.isBuffer(c) || isBase64(c));
     return this.#inMemory;
   }
 
@@ -109,6 +131,7 @@ export class BuiltMessage implements MimeMessage {
     for (const chunk of this.chunks) {
       if (typeof chunk === 'string') total += this.ascii ? chunk.length : Buffer.byteLength(chunk, 'utf8');
       else if (Buffer.isBuffer(chunk)) total += chunk.length;
+      else if (chunk.kind === 'base64') total += wrappedBase64Length(chunk.bytes.length);
       else if (chunk.kind === 'file') total += wrappedBase64Length((await stat(chunk.path as string)).size);
       else return null;
     }
@@ -144,18 +167,28 @@ export class BuiltMessage implements MimeMessage {
   }
 
   #joinInMemory(): Buffer {
-    const chunks = this.chunks as (string | Buffer)[];
+    const chunks = this.chunks as MemoryChunk[];
     if (this.ascii) {
-      // One allocation, each chunk copied once: the fast path for the common all-ASCII message.
+      // One allocation, each chunk copied (or base64-encoded) into it once: the fast path for
+      // the common all-ASCII message.
       let length = 0;
-      for (const c of chunks) length += c.length;
+      for (const c of chunks) length += isBase64(c) ? wrappedBase64Length(c.bytes.length) : c.length;
       const out = Buffer.allocUnsafe(length);
       let at = 0;
-      for (const c of chunks) at += typeof c === 'string' ? out.write(c, at, 'latin1') : c.copy(out, at);
+      for (const c of chunks) {
+        if (typeof c === 'string') at += out.write(c, at, 'latin1');
+        else if (Buffer.isBuffer(c)) at += c.copy(out, at);
+        else at = writeWrappedBase64(out, at, c.bytes);
+      }
       return out;
     }
     if (chunks.every((c) => typeof c === 'string')) return Buffer.from((chunks as string[]).join(''), 'utf8');
-    return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+    return Buffer.concat(
+      chunks.map((c) => {
+        const m = materialized(c);
+        return typeof m === 'string' ? Buffer.from(m, 'utf8') : m;
+      }),
+    );
   }
 
   async *#pieces(): AsyncGenerator<Buffer> {
@@ -168,8 +201,8 @@ export class BuiltMessage implements MimeMessage {
       return out;
     };
     for (const chunk of this.chunks) {
-      if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) {
-        pending.push(chunk);
+      if (typeof chunk === 'string' || Buffer.isBuffer(chunk) || isBase64(chunk)) {
+        pending.push(materialized(chunk));
         continue;
       }
       if (pending.length) yield flush();

@@ -101,7 +101,7 @@ export function contentLeaf(content: unknown, mt: Mimetype, charset: string): Le
       };
     }
   }
-  let lines: string | Buffer;
+  let lines: ReturnType<typeof base64Body>;
   if (typeof content === 'string') lines = wrapBase64(Buffer.from(content, stringEncoding(content, mt)));
   else if (content instanceof Uint8Array) lines = base64Body(content);
   else

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import { ConfigurationError } from '../errors.js';
+import type { Base64Chunk } from './built-message.js';
 
 /** An encoded part body: its Content-Transfer-Encoding and the text that goes on the wire. */
 export interface EncodedBody {
@@ -129,17 +130,14 @@ export function wrappedBase64Length(n: number): number {
 }
 
 /**
- * {@link wrapBase64} as bytes, for large content: the same octets, made without a string per
- * line. Each block of 512 lines is encoded natively (`Buffer#toString('base64')`) and written
- * where it ends up in the output, then its lines are moved apart, last first, with
- * `copyWithin` (a memmove each) and a CRLF put in each gap: one output buffer, no join, no
- * per-line string, so the cost is the native encode plus two passes of memory copying.
+ * Write {@link wrapBase64} of `source` into `out` at `at`, as octets; returns where it ended.
+ * Made without a string per line: each block of 512 lines is encoded natively
+ * (`Buffer#toString('base64')`, a string small enough to stay in the CPU's cache) and written
+ * where it ends up, then its lines are moved apart, last first, with `copyWithin` (a memmove
+ * each) and a CRLF put in each gap. The cost is the native encode and two copies in cache.
  */
-export function wrapBase64Bytes(bytes: Uint8Array): Buffer {
-  const source = toBuffer(bytes);
+export function writeWrappedBase64(out: Buffer, at: number, source: Buffer): number {
   const n = source.length;
-  const out = Buffer.allocUnsafe(wrappedBase64Length(n));
-  let at = 0;
   for (let from = 0; from < n; from += BLOCK_BYTES) {
     const to = Math.min(n, from + BLOCK_BYTES);
     const written = out.write(source.toString('base64', from, to), at, 'latin1');
@@ -158,6 +156,14 @@ export function wrapBase64Bytes(bytes: Uint8Array): Buffer {
       out[at++] = 10;
     }
   }
+  return at;
+}
+
+/** {@link wrapBase64} as bytes (the same octets), for large content. */
+export function wrapBase64Bytes(bytes: Uint8Array): Buffer {
+  const source = toBuffer(bytes);
+  const out = Buffer.allocUnsafe(wrappedBase64Length(source.length));
+  writeWrappedBase64(out, 0, source);
   return out;
 }
 
@@ -196,11 +202,12 @@ export function base64Lines(bytes: Uint8Array): string {
 
 /**
  * The base64 body of an attachment as the builder writes it: {@link base64Lines} (a string, from
- * the cache when the same bytes were attached shortly before), or for content over the cache's
- * limit {@link wrapBase64Bytes}, the same octets as bytes, several times faster to make.
+ * the cache when the same bytes were attached shortly before), or for content over 1 MB a
+ * `{ kind: 'base64' }` chunk: its octets are encoded by `asBytes()` straight into the message's
+ * buffer (see BuiltMessage), with no string and no copy of the encoding in between.
  */
-export function base64Body(bytes: Uint8Array): string | Buffer {
-  return bytes.byteLength > B64_CACHE_MAX ? wrapBase64Bytes(bytes) : base64Lines(bytes);
+export function base64Body(bytes: Uint8Array): string | Base64Chunk {
+  return bytes.byteLength > B64_CACHE_MAX ? { kind: 'base64', bytes: toBuffer(bytes) } : base64Lines(bytes);
 }
 
 interface B64Entry {
