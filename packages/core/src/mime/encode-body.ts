@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import { ConfigurationError } from '../errors.js';
 import type { Base64Chunk } from './built-message.js';
+import { encodeQuotedPrintable } from './quoted-printable.js';
 
 /** An encoded part body: its Content-Transfer-Encoding and the text that goes on the wire. */
 export interface EncodedBody {
@@ -20,7 +20,8 @@ const MAX_LINE = 998;
  * Native string scans only: this is on the hot path for every body.
  */
 export function toCrlf(text: string): string {
-  if (text.indexOf('\r') === -1) return text.indexOf('\n') === -1 ? text : text.replace(/\n/g, '\r\n');
+  // replaceAll with a string pattern: a native search, about twice as fast as a global regex on large bodies.
+  if (text.indexOf('\r') === -1) return text.indexOf('\n') === -1 ? text : text.replaceAll('\n', '\r\n');
   return text.replace(/\r\n|\r|\n/g, '\r\n');
 }
 
@@ -101,7 +102,7 @@ function encodeUncached(text: string, charset: string): EncodedBody & { charset:
   }
   const bytes = Buffer.from(crlf, encoding);
   if (bytes.length > crlf.length * 1.5) return { transferEncoding: 'base64', body: wrapBase64(bytes), charset };
-  return { transferEncoding: 'quoted-printable', body: qpWrap(qpEncode(bytes), 76), charset };
+  return { transferEncoding: 'quoted-printable', body: encodeQuotedPrintable(bytes), charset };
 }
 
 /**
