@@ -1,3 +1,5 @@
+// A unit test of the package's source: it needs internals the public entry points do not export
+// (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 /**
  * Attachments over 1 MB are base64-encoded straight into the message's buffer when it is
  * written: the octets must be those of the string path, whichever way the message is read.

@@ -1,3 +1,5 @@
+// A unit test of the package's source: it needs internals the public entry points do not export
+// (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { encode as nodemailerEncode, wrap as nodemailerWrap } from 'nodemailer/lib/qp';
