@@ -39,7 +39,7 @@ export function encodeQuotedPrintable(bytes: Uint8Array): string {
       continue;
     }
     // The last character before a hard break (or the end) may take column 76; any other leaves room for "=".
-    const ends = next === -1 || next === 13;
+    const ends = next === -1 || (next === 13 && i + 2 < n && bytes[i + 2] === 10);
     // Rule (3): a space or tab that would end a line is encoded.
     const literal = LITERAL[c] === 1 && !(ends && (c === 0x20 || c === 0x09));
     const width = literal ? 1 : 3;

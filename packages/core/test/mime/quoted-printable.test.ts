@@ -57,6 +57,15 @@ describe('encodeQuotedPrintable', () => {
     for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
   });
 
+  it('keeps lines within 76 with bare CRs (encoded, not line ends) anywhere', () => {
+    for (let k = 70; k < 80; k++) {
+      const bytes = Buffer.from(`${'a'.repeat(k)}\r${'b'.repeat(80)}\r\r\n \r`, 'latin1');
+      const encoded = encodeQuotedPrintable(bytes);
+      checkWire(encoded);
+      expect(decode(encoded).equals(bytes)).toBe(true);
+    }
+  });
+
   it('uses column 76 only for the last character of a line', () => {
     const encoded = encodeQuotedPrintable(Buffer.from(`${'a'.repeat(76)}\r\n${'b'.repeat(77)}`));
     expect(encoded).toBe(`${'a'.repeat(76)}\r\n${'b'.repeat(75)}=\r\nbb`);
