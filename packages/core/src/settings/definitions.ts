@@ -109,6 +109,3 @@ export const DEFINITIONS: { readonly [K in SettingName]: SettingDefinition } = {
 };
 
 export const SETTING_NAMES = Object.keys(DEFINITIONS) as SettingName[];
-
-/** Settings whose values are secrets: masked whenever settings are shown. */
-export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(['emailHostPassword', 'emailUrl']);

@@ -1,9 +1,9 @@
-import { inspect } from 'node:util';
 import { ConfigurationError } from '../errors.js';
 import { didYouMean } from './closest-name.js';
 import { DEFINITIONS, SETTING_NAMES, type SettingName, type Settings, type SettingsInput } from './definitions.js';
-import { maskUrl, parseEmailUrl } from './email-url.js';
-import { parseEnvSetting, SHOWN_MAILER_OPTIONS, validateSetting } from './validate-setting.js';
+import { parseEmailUrl } from './email-url.js';
+import { maskMailerOptions, maskSecret, SECRET_SETTINGS, showMasked } from './secrets.js';
+import { parseEnvSetting, validateSetting } from './validate-setting.js';
 
 type Layer = Partial<Record<SettingName, unknown>>;
 
@@ -87,34 +87,6 @@ function sameValues(a: (string | undefined)[], b: (string | undefined)[]): boole
   return true;
 }
 
-/** Settings an email URL may set: reading one of them needs the whole resolution. */
-const URL_COVERED: ReadonlySet<SettingName> = new Set([
-  'emailBackend',
-  'emailHost',
-  'emailPort',
-  'emailHostUser',
-  'emailHostPassword',
-  'emailUseTls',
-  'emailUseSsl',
-  'emailTimeout',
-  'emailFilePath',
-  'emailUrl',
-  'emailRetry',
-]);
-
-/**
- * One resolved setting, as `getSettings()[name]` but reading only its own environment
- * variable when no email URL can set it: for hot paths (a message's `defaultFromEmail`, the
- * builder's `defaultCharset`), where reading all the environment each time would cost ~10 µs.
- */
-export function getSetting<K extends SettingName>(name: K): Settings[K] {
-  if (URL_COVERED.has(name) || !Object.hasOwn(DEFINITIONS, name)) return getSettings()[name];
-  if (Object.hasOwn(configured, name)) return configured[name] as Settings[K];
-  const env = DEFINITIONS[name].env;
-  const value = env === null ? undefined : parseEnvSetting(name, process.env[env]);
-  return (value === undefined ? DEFINITIONS[name].default : value) as Settings[K];
-}
-
 /**
  * The built-in defaults alone (no environment, no `configure()`): what a backend built from a
  * `mailers` entry falls back to, since a mailer takes its options from its entry alone.
@@ -146,34 +118,19 @@ function expandUrl(layer: Layer): Layer {
   return { ...layer, ...parseEmailUrl(url, source) };
 }
 
-const MASK = '********';
-
-/**
- * Mailer options whose values are shown when the settings are inspected. Every other value is
- * masked: a password may hide under any name, mistyped ones included (`pasword`, `pwd`), and
- * `tlsOptions` may hold a private key.
- */
-const SHOWN_OPTIONS: ReadonlySet<string> = SHOWN_MAILER_OPTIONS;
-
 /** A view for inspection: secrets masked, mailer options' passwords too. */
 function masked(values: Layer): Record<string, unknown> {
   const view: Record<string, unknown> = {};
-  for (const name of SETTING_NAMES) view[name] = values[name];
-  if (view.emailHostPassword) view.emailHostPassword = MASK;
-  if (typeof view.emailUrl === 'string') view.emailUrl = maskUrl(view.emailUrl);
+  for (const name of SETTING_NAMES) {
+    const value = values[name];
+    view[name] = SECRET_SETTINGS.has(name) && value ? maskSecret(name, value) : value;
+  }
   const mailers = view.mailers as Record<string, { options?: Record<string, unknown> }> | null;
   if (mailers) {
     view.mailers = Object.fromEntries(
       Object.entries(mailers).map(([alias, entry]) => [
         alias,
-        entry.options
-          ? {
-              ...entry,
-              options: Object.fromEntries(
-                Object.entries(entry.options).map(([k, v]) => [k, SHOWN_OPTIONS.has(k) ? v : MASK]),
-              ),
-            }
-          : entry,
+        entry.options ? { ...entry, options: maskMailerOptions(entry.options) } : entry,
       ]),
     );
   }
@@ -188,13 +145,7 @@ function masked(values: Layer): Record<string, unknown> {
 function seal(values: Layer): Settings {
   const result: Record<string | symbol, unknown> = {};
   for (const name of SETTING_NAMES) {
-    const secret = name === 'emailHostPassword' || name === 'emailUrl';
-    Object.defineProperty(result, name, { value: values[name], enumerable: !secret });
+    Object.defineProperty(result, name, { value: values[name], enumerable: !SECRET_SETTINGS.has(name) });
   }
-  Object.defineProperty(result, 'toJSON', { value: () => masked(values), enumerable: false });
-  Object.defineProperty(result, inspect.custom, {
-    value: (_depth: number, options: object) => `Settings ${inspect(masked(values), options)}`,
-    enumerable: false,
-  });
-  return Object.freeze(result) as unknown as Settings;
+  return Object.freeze(showMasked(result, () => masked(values), 'Settings ')) as unknown as Settings;
 }

@@ -1,46 +1,30 @@
-import { inspect } from 'node:util';
 import { ConfigurationError } from '../errors.js';
 import { closestName, didYouMean } from './closest-name.js';
-import { type AddressEntry, DEFINITIONS, type MailerConfig, SECRET_SETTINGS, type SettingName } from './definitions.js';
-import { maskUrl, parseEmailUrl } from './email-url.js';
+import { type AddressEntry, DEFINITIONS, type MailerConfig, type SettingName } from './definitions.js';
+import { parseEmailUrl } from './email-url.js';
+import { MASK, maskMailerOptions, maskSecret, SECRET_SETTINGS, showMasked } from './secrets.js';
 import { resolveRetry } from './retry-options.js';
 
 const MAILER_KEYS = ['backend', 'options'];
 
-/**
- * Mailer options whose values `util.inspect` and `JSON.stringify` of the options show. Every
- * other value is masked there (a password may hide under any name, mistyped ones included, and
- * `tlsOptions` may hold a private key), so logging `getSettings().mailers` shows no secret.
- */
-export const SHOWN_MAILER_OPTIONS: ReadonlySet<string> = new Set([
-  'host',
-  'port',
-  'username',
-  'useTls',
-  'useSsl',
-  'timeout',
-  'sslCertfile',
-  'sslKeyfile',
-  'filePath',
-  'failSilently',
-]);
+/** A mailer's `options` itself (values readable as given), with a masked view for inspect and JSON. */
+function withMaskedView(options: Record<string, unknown>): Record<string, unknown> {
+  return showMasked(options, () => maskMailerOptions(options));
+}
 
-/** `options` itself (values readable as given), with a masked view for inspect and JSON. */
-function maskedWhenShown(options: Record<string, unknown>): Record<string, unknown> {
-  const view = () =>
-    Object.fromEntries(Object.entries(options).map(([k, v]) => [k, SHOWN_MAILER_OPTIONS.has(k) ? v : '********']));
-  Object.defineProperty(options, 'toJSON', { value: view, enumerable: false });
-  Object.defineProperty(options, inspect.custom, {
-    value: (_depth: number, inspectOptions: object) => inspect(view(), inspectOptions),
-    enumerable: false,
-  });
-  return options;
+/** An environment variable's text for an error message; a secret's is hidden. */
+function shownEnv(name: SettingName, raw: string): string {
+  if (!SECRET_SETTINGS.has(name)) return JSON.stringify(raw);
+  const shown = maskSecret(name, raw);
+  return shown === MASK ? '(hidden)' : JSON.stringify(shown);
 }
 
 /** A value for an error message; secrets are never shown. */
 function show(name: SettingName, value: unknown): string {
-  if (name === 'emailHostPassword') return `a ${typeof value}`;
-  if (name === 'emailUrl' && typeof value === 'string') return JSON.stringify(maskUrl(value));
+  if (SECRET_SETTINGS.has(name)) {
+    const shown = maskSecret(name, value);
+    return shown === MASK ? `a ${typeof value}` : JSON.stringify(shown);
+  }
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   let text: string;
   try {
@@ -172,7 +156,7 @@ function validateMailers(value: unknown): Readonly<Record<string, MailerConfig>>
     }
     result[alias] = Object.freeze({
       ...(backend === undefined ? {} : { backend: backend as MailerConfig['backend'] }),
-      ...(options === undefined ? {} : { options: maskedWhenShown({ ...options }) }),
+      ...(options === undefined ? {} : { options: withMaskedView({ ...options }) }),
     });
   }
   return Object.freeze(result);
@@ -187,9 +171,7 @@ export function parseEnvSetting(name: SettingName, raw: string | undefined): unk
   const { env, kind } = DEFINITIONS[name];
   if (raw === undefined || env === null) return undefined;
   const bad = (expected: string) =>
-    new ConfigurationError(
-      `Environment variable ${env} must be ${expected}; got ${name === 'emailUrl' ? JSON.stringify(maskUrl(raw)) : SECRET_SETTINGS.has(name) ? '(hidden)' : JSON.stringify(raw)}.`,
-    );
+    new ConfigurationError(`Environment variable ${env} must be ${expected}; got ${shownEnv(name, raw)}.`);
   const text = raw.trim();
   if (kind === 'string') return raw;
   if (text === '') return undefined;

@@ -244,26 +244,3 @@ describe('the environment', () => {
     expect([getSettings().emailHost, getSettings().emailPort]).toEqual(['configured.example', 2525]);
   });
 });
-
-describe('getSetting() (one setting, for hot paths)', () => {
-  it('agrees with getSettings() for every setting in every layer', async () => {
-    const { getSetting } = await import('../../src/settings/settings-store.js');
-    const { SETTING_NAMES } = await import('../../src/settings/definitions.js');
-    const check = () => {
-      const all = getSettings();
-      for (const name of SETTING_NAMES) expect([name, getSetting(name)]).toEqual([name, all[name]]);
-    };
-    check();
-    Object.assign(process.env, {
-      DEFAULT_FROM_EMAIL: 'env@example.com',
-      EMAIL_USE_LOCALTIME: '1',
-      ADMINS: 'a@x, b@x',
-      EMAIL_URL: 'smtp://u:p@h:26',
-    });
-    check();
-    configure({ defaultFromEmail: 'conf@example.com', defaultCharset: 'iso-8859-1', emailHost: 'conf.example' });
-    check();
-    process.env.EMAIL_USE_LOCALTIME = 'nope';
-    expect(() => getSetting('emailUseLocaltime')).toThrow(/EMAIL_USE_LOCALTIME/);
-  });
-});
