@@ -80,6 +80,10 @@ export class FileBackend extends BaseEmailBackend {
 
   /** Start a session: create its file. Resolves true when it did, false when one was open. */
   override async open(): Promise<boolean> {
+    return this.#openSession();
+  }
+
+  async #openSession(): Promise<boolean> {
     if (this.#handle) return false;
     // 'wx' fails when the name exists: the next number is tried, so no two sessions share a file.
     for (;;) {
@@ -104,7 +108,7 @@ export class FileBackend extends BaseEmailBackend {
   }
 
   protected override async deliverOne({ mime }: PreparedMessage): Promise<void> {
-    if (!this.#handle) await this.open();
+    if (!this.#handle) await this.#openSession();
     const handle = this.#handle!;
     const start = this.#size;
     let position = start;

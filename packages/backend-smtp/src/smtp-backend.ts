@@ -109,7 +109,6 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
   /** Between a successful `open()` and `close()`. */
   #sessionOpen = false;
   /** Why the last `open()` failed silently. */
-  #openError: unknown;
   /** The current connection has carried at least one message. */
   #carried = false;
 
@@ -138,20 +137,13 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
 
   /**
    * Connect (TLS and AUTH included). Resolves true when it opened a new connection, false when
-   * one was open. With `failSilently` a failure resolves false instead of rejecting (Django).
+   * one was open. With `failSilently` a failure resolves false instead of rejecting (Django; the
+   * base class's rule for every backend).
    */
   override async open(): Promise<boolean> {
     if (this.#sessionOpen && this.#live()) return false;
-    try {
-      this.#connection = await this.#connect();
-      this.#carried = false;
-    } catch (error) {
-      if (this.failSilently && !(error instanceof ConfigurationError)) {
-        this.#openError = error;
-        return false;
-      }
-      throw error;
-    }
+    this.#connection = await this.#connect();
+    this.#carried = false;
     const opened = !this.#sessionOpen;
     this.#sessionOpen = true;
     return opened;
@@ -220,9 +212,8 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
   async #ensureConnection(): Promise<SMTPConnection> {
     if (this.#live()) return this.#connection!;
     this.#connection = null;
-    // open() failed silently: nothing would close a connection made here, so report that failure.
-    if (!this.#sessionOpen)
-      throw this.#openError ?? new SmtpError('The SMTP connection is not open.', { transient: true });
+    // Not open (an open() failed silently): nothing would close a connection made here.
+    if (!this.#sessionOpen) throw new SmtpError('The SMTP connection is not open.', { transient: true });
     this.#connection = await this.#connect();
     return this.#connection;
   }

@@ -90,6 +90,8 @@ export abstract class BaseEmailBackend {
   readonly #dkim: readonly DkimKey[] | null;
   readonly #sandbox: Sandbox | null;
   readonly #retry: RetryPolicy | null;
+  /** The backend's own open(), which rejects on failure whatever failSilently says. */
+  readonly #openOrThrow: () => Promise<boolean>;
 
   constructor(options: BackendOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -99,6 +101,24 @@ export abstract class BaseEmailBackend {
     this.alias = typeof alias === 'string' ? alias : null;
     checkOptionNames(new.target, options, this.alias);
     this.failSilently = Boolean(options.failSilently);
+    // One rule for open() under failSilently, for every backend (docs/writing-a-backend.md): a
+    // failure to open resolves false instead of rejecting (Django's open() returns None); a
+    // configuration error still rejects. The backend's own open() just throws.
+    const open = this.open;
+    this.#openOrThrow = () => open.call(this);
+    Object.defineProperty(this, 'open', {
+      value: async (): Promise<boolean> => {
+        try {
+          return await open.call(this);
+        } catch (error) {
+          if (this.failSilently && !isConfigurationProblem(error)) return false;
+          throw error;
+        }
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
     this.#sandbox = Sandbox.of(options, (o) => (this.alias === null ? o : `mailer "${this.alias}": ${o}`));
     this.#dkim =
       options.dkim === undefined
@@ -135,7 +155,11 @@ export abstract class BaseEmailBackend {
     return inspectBackend(this, options);
   }
 
-  /** Open a connection. Resolves true when it opened a new one, false when one was open or the backend has none. */
+  /**
+   * Open a connection. Resolves true when it opened a new one, false when one was open or the
+   * backend has none. With `failSilently`, a failure to open resolves false too (the base class
+   * makes that one rule for every backend; a configuration error still rejects).
+   */
   async open(): Promise<boolean> {
     return false;
   }
@@ -237,10 +261,10 @@ export abstract class BaseEmailBackend {
   async #openForBatch(): Promise<unknown> {
     if (this.#autoOpened) return undefined;
     try {
-      if (await this.open()) this.#autoOpened = true;
+      if (await this.#openOrThrow()) this.#autoOpened = true;
       return undefined;
     } catch (error) {
-      if (error instanceof MailError && !(error instanceof SendError)) throw error; // configuration, not delivery
+      if (isConfigurationProblem(error)) throw error; // configuration, not delivery
       return error ?? new SendError('open() failed without a reason');
     }
   }
@@ -309,7 +333,7 @@ class Outcome implements DeliveryOutcome {
   }
 
   failed(message: PreparedMessage, error: unknown, details?: DeliveryDetails): void {
-    if (error instanceof MailError && !(error instanceof SendError)) {
+    if (isConfigurationProblem(error)) {
       this.observer?.failed(message, error);
       throw error; // bad input is never silenced
     }
@@ -369,7 +393,7 @@ class Outcome implements DeliveryOutcome {
   /** Transient (by the error taxonomy), not possibly delivered already, and attempts left. */
   #mayRetry(error: unknown): boolean {
     if (this.retry === null || this.attempt >= this.retry.attempts) return false;
-    if (error instanceof MailError && !(error instanceof SendError)) return false;
+    if (isConfigurationProblem(error)) return false;
     if ((error as { maybeDelivered?: unknown } | null)?.maybeDelivered === true) return false; // never twice
     return error instanceof SendError ? error.transient : isTransient(error);
   }
@@ -406,6 +430,11 @@ function isTransient(error: unknown): boolean {
   if (typeof e.transient === 'boolean') return e.transient;
   if (typeof e.responseCode === 'number') return e.responseCode >= 400 && e.responseCode < 500; // RFC 5321 §4.2.1: 4yz is transient
   return typeof e.code === 'string' && TRANSIENT_CODES.has(e.code);
+}
+
+/** A MailError other than a SendError (configuration, input): never silenced, not a delivery failure. */
+function isConfigurationProblem(error: unknown): boolean {
+  return error instanceof MailError && !(error instanceof SendError);
 }
 
 function toSendError(error: unknown, context: string, sent: number, index: number | undefined): SendError {

@@ -123,6 +123,25 @@ describe('every message is checked before any is sent', () => {
 });
 
 describe('failures', () => {
+  it('open() under failSilently: one rule for every backend (a failure resolves false, a configuration error rejects)', async () => {
+    const refused = new Error('connection refused');
+    expect(await new RecordingBackend({ openError: refused, failSilently: true }).open()).toBe(false);
+    expect(await rejection(new RecordingBackend({ openError: refused }).open())).toBe(refused);
+    const misconfigured = new ConfigurationError('both useTls and useSsl');
+    expect(await rejection(new RecordingBackend({ openError: misconfigured, failSilently: true }).open())).toBe(
+      misconfigured,
+    );
+    // failSilently is read when open() runs, as sendMessages() reads it.
+    const backend = new RecordingBackend({ openError: refused });
+    backend.failSilently = true;
+    expect(await backend.open()).toBe(false);
+    // sendMessages() still sees the failure: nothing delivered, 0 sent, nothing thrown.
+    expect(await backend.sendMessages([msg('a')])).toBe(0);
+    expect(backend.log).toEqual([]);
+    // Not an own enumerable field: what inspect and JSON show is unchanged.
+    expect(Object.keys(backend)).not.toContain('open');
+  });
+
   it('stop the batch with a SendError saying which message failed and how many were delivered before it', async () => {
     const cause = Object.assign(new Error('mailbox unavailable'), { responseCode: 550 });
     const backend = new RecordingBackend({ failOn: (s: string) => (s === 'b' ? cause : undefined) });
