@@ -1,23 +1,19 @@
 import { readFileSync } from 'node:fs';
+import type { AttachedFile, AttachmentItem, EmailMessage, EmailMultiAlternatives, MimePart } from '@mail/core';
 import { mimetypeOf } from './mimetype.js';
 import type { SentAttachment, SentEmail } from './types.js';
 
-/** The parts of an `EmailMessage` (as kept in the locmem outbox) the matchers read. */
-export interface OutboxEntryLike {
-  subject?: string;
-  body?: string;
-  fromEmail?: string | null;
-  to?: string[];
-  cc?: string[];
-  bcc?: string[];
-  replyTo?: string[];
-  contentSubtype?: string;
-  attachments?: unknown[];
-  alternatives?: { content: unknown; mimetype: string }[];
-  headers?: Record<string, string>;
-  extraHeaders?: Record<string, string>;
-  message(): { getHeader(name: string): string | undefined };
-}
+/**
+ * An outbox entry: core's `EmailMessage` (an `EmailMultiAlternatives` has `alternatives` too).
+ * Recognised by shape, not class, so an entry from another copy of @mail/core (ESM beside CJS)
+ * qualifies.
+ */
+export type OutboxEntryLike = Pick<
+  EmailMessage,
+  'subject' | 'body' | 'fromEmail' | 'to' | 'cc' | 'bcc' | 'replyTo' | 'contentSubtype' | 'attachments' | 'headers'
+> & { message(): { getHeader(name: string): string | undefined } } & Partial<
+    Pick<EmailMultiAlternatives, 'alternatives'>
+  >;
 
 /** Whether `value` looks like an `EmailMessage` (an outbox entry). */
 export function isOutboxEntry(value: unknown): value is OutboxEntryLike {
@@ -38,7 +34,7 @@ export function fromOutboxEntry(entry: OutboxEntryLike): SentEmail {
     }
     const fromBuilt = built?.getHeader(name);
     if (fromBuilt !== undefined) return fromBuilt;
-    const extra = entry.headers ?? entry.extraHeaders ?? {};
+    const extra = entry.headers ?? {};
     const key = Object.keys(extra).find((k) => k.toLowerCase() === name.toLowerCase());
     return key === undefined ? undefined : String(extra[key]);
   };
@@ -63,21 +59,12 @@ export function fromOutboxEntry(entry: OutboxEntryLike): SentEmail {
   };
 }
 
-/** `[filename, content, mimetype]`, `{ filename, content, mimetype }`, a MimePart or an attached EmailMessage. */
-function toAttachment(item: unknown): SentAttachment {
-  if (Array.isArray(item))
-    return { filename: item[0] ?? undefined, content: item[1], contentType: item[2] ?? undefined };
+/** What `attachments` holds (core's AttachmentItem): `{ filename, content, mimetype }`, a MimePart or an attached EmailMessage. */
+function toAttachment(item: AttachmentItem): SentAttachment {
   if (isOutboxEntry(item)) return { filename: undefined, content: item, contentType: 'message/rfc822' };
-  const a = (item ?? {}) as {
-    filename?: string | null;
-    path?: string;
-    content?: unknown;
-    mimetype?: string | null;
-    contentType?: string;
-  };
-  const filename = a.filename ?? (typeof a.path === 'string' ? a.path.split(/[\\/]/).pop() : undefined);
+  const a = item as Partial<{ filename: string | null; content: unknown; mimetype: string | null }> & Partial<MimePart>;
   const attachment: SentAttachment = {
-    filename: filename ?? undefined,
+    filename: a.filename ?? undefined,
     content: a.content,
     contentType: a.mimetype ?? a.contentType ?? undefined,
   };
@@ -103,8 +90,8 @@ function toAttachment(item: unknown): SentAttachment {
   return attachment;
 }
 
-/** `attachFile()`'s content (core's `AttachedFile`): a path and the size it had when attached. */
-function isAttachedFile(content: unknown): content is { path: string; size: number } {
+/** `attachFile()`'s content (core's `AttachedFile`, by shape: any copy of core): a path and the size it had when attached. */
+function isAttachedFile(content: unknown): content is AttachedFile {
   const c = content as { path?: unknown; size?: unknown } | null;
   return (
     typeof c === 'object' &&
