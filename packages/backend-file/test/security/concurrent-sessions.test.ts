@@ -1,5 +1,5 @@
 /**
- * File backend under concurrency (issue 6): several sessions writing at once — separate backends,
+ * File backend under concurrency: several sessions writing at once — separate backends,
  * and concurrent sendMessages calls on one backend — in a real temporary directory lose nothing
  * and interleave nothing: every file splits into whole messages, each message appears exactly
  * once, byte for byte as `message().asBytes()` built it.

@@ -1,5 +1,5 @@
 /**
- * File backend disk errors (issue 6): a disk that fills up in the middle of a write (ENOSPC after
+ * File backend disk errors: a disk that fills up in the middle of a write (ENOSPC after
  * part of the message went out) is reported — a SendError whose cause is the system error, with
  * the count of messages written before it — never swallowed (unless failSilently), and a later
  * message is not glued to the torn one.

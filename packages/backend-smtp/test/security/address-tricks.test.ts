@@ -1,5 +1,5 @@
 /**
- * Address tricks (issue 6): quoted local parts holding `@`, display names with commas, `@` and
+ * Address tricks: quoted local parts holding `@`, display names with commas, `@` and
  * quotes, IDN domains, too-long addresses. Whatever the input, the SMTP envelope (what the
  * server's RCPT TO recorded) is exactly what the headers say (mailparser's To and Cc), or the
  * input is refused with a clear error before anything is sent.

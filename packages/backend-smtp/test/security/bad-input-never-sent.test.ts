@@ -1,5 +1,5 @@
 /**
- * Bad input never reaches the wire (issue 6, API "Header injection"): a BadHeaderError or an
+ * Bad input never reaches the wire (API "Header injection"): a BadHeaderError or an
  * InvalidAddressError anywhere in a batch rejects the whole batch before any connection is made,
  * and failSilently never hides it (it covers delivery failures, not bad input).
  */

@@ -1,5 +1,5 @@
 /**
- * Faults (issue 6), injected by the SMTP fixture: refused sender, one refused recipient among
+ * Faults, injected by the SMTP fixture: refused sender, one refused recipient among
  * several, all refused, 421 in the middle of a session, the connection dropped during DATA, a
  * server that never answers, failed AUTH. Each gives a typed error (SmtpError, a SendError, with
  * the reply code and whether it is transient), the delivered count is right, nothing is

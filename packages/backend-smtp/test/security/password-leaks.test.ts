@@ -1,5 +1,5 @@
 /**
- * Passwords (issue 6): no password — in clear, base64 as AUTH PLAIN / AUTH LOGIN send it,
+ * Passwords: no password — in clear, base64 as AUTH PLAIN / AUTH LOGIN send it,
  * percent-encoded as in EMAIL_URL — appears in any error message, `util.inspect` of an error and
  * its causes, console output or log line, on every path: wrong password, refused connection,
  * timeouts, TLS refusals, a server echoing the credentials, EMAIL_URL parse errors, mailer

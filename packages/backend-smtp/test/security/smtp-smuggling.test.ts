@@ -1,5 +1,5 @@
 /**
- * SMTP smuggling (issue 6; CVE-2023-51764 and friends): a body holding an end-of-data look-alike
+ * SMTP smuggling (CVE-2023-51764 and friends): a body holding an end-of-data look-alike
  * (`\n.\n`, `\r\n.\n`, `\n.\r\n`, a lone CR, `.` lines) or a whole smuggled transaction must
  * reach a real smtp-server as exactly one message, body intact, and the server must never see
  * a second MAIL command. The API promises CRLF line endings on the wire, so "intact" means the

@@ -1,5 +1,5 @@
 /**
- * TLS (issue 6): `useTls` against a server that hides STARTTLS refuses to send — no AUTH, no
+ * TLS: `useTls` against a server that hides STARTTLS refuses to send — no AUTH, no
  * MAIL, credentials never cross in plaintext; a certificate that does not verify (unknown CA,
  * wrong host name) is an error unless the user opts out explicitly with
  * `tlsOptions: { rejectUnauthorized: false }`; implicit TLS works with the trusted CA.

@@ -1,5 +1,5 @@
 /**
- * MIME round trip (issue 6): generated messages — Unicode subjects, names and bodies, lines
+ * MIME round trip: generated messages — Unicode subjects, names and bodies, lines
  * starting with `.` or `From `, lines over 998 octets, mixed CRLF/LF/CR, empty bodies, binary
  * and text attachments with odd filenames, HTML alternatives — are built, then parsed back with
  * mailparser. The content must come back identical and the bytes must keep the wire rules:

@@ -1,9 +1,58 @@
-import { BadHeaderError, EmailMessage, type EmailMessageOptions, EmailMultiAlternatives } from '@mail/core';
+// Header injection, the unit file: the guards (checkHeaderName, checkHeaderValue) and every
+// header field a message writes. Hostile and generated input: security/header-injection.test.ts.
+import {
+  BadHeaderError,
+  checkHeaderName,
+  checkHeaderValue,
+  EmailMessage,
+  type EmailMessageOptions,
+  EmailMultiAlternatives,
+} from '@mail/core';
 import { describe, expect, it } from 'vitest';
 import { RecordingBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 
 isolateSettings();
+
+describe('checkHeaderValue', () => {
+  it.each([
+    ['CR', 'a\rb'],
+    ['LF', 'a\nb'],
+    ['CRLF', 'a\r\nBcc: x@evil.example'],
+    ['NEL', 'a\u0085b'],
+    ['LINE SEPARATOR', 'a\u2028b'],
+    ['PARAGRAPH SEPARATOR', 'a\u2029b'],
+    ['NUL', 'a\u0000b'],
+    ['ESC', 'a\u001bb'],
+    ['DEL', 'a\u007fb'],
+  ])('refuses %s and names the header', (_label, value) => {
+    expect(() => checkHeaderValue('X-Test', value)).toThrow(BadHeaderError);
+    expect(() => checkHeaderValue('X-Test', value)).toThrow(/X-Test/);
+  });
+
+  it('accepts printable text, TAB and non-ASCII letters', () => {
+    expect(() => checkHeaderValue('Subject', 'Réunion\tn°5 — 日本語')).not.toThrow();
+  });
+
+  it('gives a stable error code', () => {
+    try {
+      checkHeaderValue('Subject', 'x\ny');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as BadHeaderError).code).toBe('MAIL_BAD_HEADER');
+      expect((error as Error).name).toBe('BadHeaderError');
+    }
+  });
+});
+
+describe('checkHeaderName', () => {
+  it.each(['X-Campaign', 'Message-ID', 'x!#$%&*+'])('accepts %s', (name) => {
+    expect(() => checkHeaderName(name)).not.toThrow();
+  });
+  it.each(['', 'X Space', 'X:Colon', 'X-\r\nBcc', 'X-é', 'X-\t', 'X-\u0000'])('refuses %j', (name) => {
+    expect(() => checkHeaderName(name)).toThrow(BadHeaderError);
+  });
+});
 
 const BREAKS = { CR: '\r', LF: '\n', CRLF: '\r\n', NEL: '\u0085', LS: '\u2028', PS: '\u2029' };
 const base: EmailMessageOptions = {
