@@ -1,7 +1,11 @@
 import type { Options } from 'tsup';
 
-/** The one tsup configuration every package shares: ESM + CJS + .d.ts for Node 20. */
-export function packageConfig(entry: Record<string, string> | string[] = ['src/index.ts'], extra: Options = {}): Options {
+/**
+ * The one tsup configuration every package shares: ESM + CJS + .d.ts for Node 20 (both builds
+ * kept on purpose: docs/decisions.md, "ESM and CJS side by side"). `entry` names each output
+ * (`{ index: 'src/index.ts' }` gives dist/index.js, .cjs, .d.ts and .d.cts).
+ */
+export function packageConfig(entry: Record<string, string>, extra: Options = {}): Options {
   return {
     entry,
     format: ['esm', 'cjs'],
