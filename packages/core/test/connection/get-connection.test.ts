@@ -7,11 +7,11 @@ import { BaseEmailBackend } from '../../src/backends/base-email-backend.js';
 import type { PreparedMessage } from '../../src/backends/types.js';
 import { connectionFor, getConnection } from '../../src/connection.js';
 import { BackendImportError, ConfigurationError } from '../../src/errors.js';
-import { configure } from '../../src/settings.js';
+import { configure, resetSettings } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 import { backendSource, fixtureDir } from '../support/fixture-dir.js';
 
-isolateSettings();
+isolateSettings(resetSettings);
 
 /** A backend that remembers its constructor options. */
 class Remember extends BaseEmailBackend {

@@ -16,11 +16,11 @@ import { EmailMessage } from '../../src/message/email-message.js';
 import { EmailMultiAlternatives } from '../../src/message/email-multi-alternatives.js';
 import type { BuiltMessage } from '../../src/mime/built-message.js';
 import { base64Lines, wrapBase64 } from '../../src/mime/encode-body.js';
-import { configure } from '../../src/settings.js';
+import { configure, resetSettings } from '../../src/settings.js';
 import { fcParams, runs } from '../security/support/fc-params.js';
 import { isolateSettings } from '../support/env.js';
 
-isolateSettings();
+isolateSettings(resetSettings);
 
 const dir = mkdtempSync(join(tmpdir(), 'mail-built-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,10 +4,10 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
 import { maskUrl, parseEmailUrl } from '../../src/settings/email-url.js';
-import { configure, getSettings } from '../../src/settings.js';
+import { configure, getSettings, resetSettings } from '../../src/settings.js';
 import { isolateSettings } from '../support/env.js';
 
-isolateSettings();
+isolateSettings(resetSettings);
 
 describe('parseEmailUrl', () => {
   it('reads an smtp URL, percent-decoding user and password; tls=true is STARTTLS', () => {

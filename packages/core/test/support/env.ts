@@ -28,19 +28,25 @@ export const SETTING_ENV = [
 /**
  * Start each test from a clean slate: no configure(), none of the settings' environment
  * variables (restored afterwards, so the suite does not depend on the shell it runs in).
+ * A unit test of src/ passes the sources' `resetSettings` too: under MAIL_TEST_DIST=1 the public
+ * entry point is the built copy, whose settings are another module's state.
  */
-export function isolateSettings(): void {
+export function isolateSettings(...sourceResets: (() => void)[]): void {
+  const reset = () => {
+    resetSettings();
+    for (const other of sourceResets) other();
+  };
   let saved: Record<string, string | undefined> = {};
   beforeEach(() => {
     saved = Object.fromEntries(SETTING_ENV.map((k) => [k, process.env[k]]));
     for (const k of SETTING_ENV) delete process.env[k];
-    resetSettings();
+    reset();
   });
   afterEach(() => {
     for (const k of SETTING_ENV) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
-    resetSettings();
+    reset();
   });
 }

@@ -2,12 +2,12 @@
 // (so it runs against src/ under MAIL_TEST_DIST=1 too; everything else imports the package).
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { configure } from '../../src/settings.js';
+import { configure, resetSettings } from '../../src/settings.js';
 import { formatAddressEntry, mailAdmins, mailManagers } from '../../src/wrappers.js';
 import { captureBackend } from '../support/backends.js';
 import { isolateSettings } from '../support/env.js';
 
-isolateSettings();
+isolateSettings(resetSettings);
 
 describe.each([
   ['mailAdmins', mailAdmins, 'admins', 'ADMINS'],
