@@ -1,16 +1,23 @@
 import { parseArgs } from 'node:util';
+import { runWeb } from './run-web.js';
 import { type DebugServer, startDebugServer } from './start-debug-server.js';
 
 /** Usage text of `mail-debug-server --help`. */
 export const USAGE = `Usage: mail-debug-server [--host 127.0.0.1] [--port 1025]
+       mail-debug-server --web [--host 127.0.0.1] [--port 1025] [--web-port 8025] [--max 1000]
 
 An SMTP server for development that prints every message it receives
 (envelope, headers, text body) and delivers nothing. Stop it with Ctrl-C.
+With --web it prints nothing and keeps the messages in a web inbox instead,
+with Mailpit's API v1 beside it.
 
 Options:
-  --host <address>  address to listen on (default 127.0.0.1)
-  --port <number>   port to listen on (default 1025; 0 picks a free one)
-  -h, --help        show this help
+  --host <address>    address to listen on (default 127.0.0.1)
+  --port <number>     port to listen on (default 1025; 0 picks a free one)
+  --web               serve the web inbox and its API
+  --web-port <number> port of the web inbox (default 8025; 0 picks a free one)
+  --max <number>      messages the web inbox keeps, oldest dropped first (default 1000)
+  -h, --help          show this help
 
 Point your app at it:  configure({ emailHost: '127.0.0.1', emailPort: 1025 })
 `;
@@ -33,11 +40,18 @@ export interface CliIo {
  * ```
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let values: { host?: string; port?: string; help?: boolean };
+  let values: { host?: string; port?: string; help?: boolean; web?: boolean; 'web-port'?: string; max?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        web: { type: 'boolean' },
+        'web-port': { type: 'string' },
+        max: { type: 'string' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -56,6 +70,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
     return 1;
   }
+  if (values.web) return runWeb(values, { host, port }, io);
+  if (values['web-port'] !== undefined || values.max !== undefined) {
+    io.stderr.write('mail-debug-server: --web-port and --max go with --web.\n');
+    return 1;
+  }
   let server: DebugServer;
   try {
     server = await startDebugServer({ host, port, output: io.stdout });
@@ -70,7 +89,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-function explainListenError(error: unknown, host: string, port: number): string {
+export function explainListenError(error: unknown, host: string, port: number): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE')
     return `port ${port} on ${host} is already in use. Stop the program using it, or pick another port with --port.`;

@@ -26,6 +26,9 @@ export function decideFault(
   address?: string,
   sender?: string,
 ): FaultAction {
+  const decided = faults.decide?.(stage, address);
+  if (decided === 'drop') return { kind: 'drop' };
+  if (decided) return { kind: 'reject', code: decided.code, message: decided.message ?? DEFAULT_TEXT[stage] };
   const single = faults.failAt?.find(
     (f) => f.at === stage && (typeof f.attempt === 'number' ? f.attempt === attempt : f.attempt.includes(attempt)),
   );

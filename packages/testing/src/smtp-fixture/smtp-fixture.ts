@@ -277,6 +277,7 @@ export class SmtpFixture {
             session: session.id,
             queueId,
           });
+          this.#options.onMessage?.(this.messages[this.messages.length - 1]);
           this.#notify();
           // Recorded before the 250 goes out, so a test that awaited the send sees the message;
           // the reply waits a turn of the event loop so a test woken by waitForMessages() can

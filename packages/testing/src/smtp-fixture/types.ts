@@ -49,6 +49,11 @@ export interface SmtpFaults {
    * drop the connection. Checked before every other fault.
    */
   failAt?: readonly SmtpFaultAt[];
+  /**
+   * Decide a stage yourself: called first at every stage (with the address at `mail` and
+   * `rcpt`); a reply rejects, `'drop'` cuts the connection, `undefined` leaves it to the other faults.
+   */
+  decide?: (stage: SmtpStage, address?: string) => SmtpReply | 'drop' | undefined;
 }
 
 /** One scripted fault of {@link SmtpFaults.failAt}. */
@@ -93,6 +98,8 @@ export interface SmtpFixtureOptions {
   host?: string;
   /** Port to listen on (default 0: a free port, so tests can run in parallel). */
   port?: number;
+  /** Called with each message once it is in `messages` (before the 250 reply). */
+  onMessage?: (message: ReceivedMessage) => void;
 }
 
 /** The envelope of a received message, addresses exactly as the client wrote them (IDNA A-labels stay A-labels). */
