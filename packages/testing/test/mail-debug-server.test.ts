@@ -129,3 +129,39 @@ describe('mail-debug-server', () => {
     expect(unknown.stderr()).toMatch(/Unknown option '--verbose'[\s\S]*Usage:/);
   });
 });
+
+describe('mail-debug-server --web', () => {
+  it('serves the inbox and its API on the ports it prints, loopback only, until SIGINT', async () => {
+    const r = run('--web', '--port', '0', '--web-port', '0', '--max', '3');
+    const [, smtpPort] = await waitFor(r, /^smtp listening on 127\.0\.0\.1:(\d+)$/m);
+    const [, url] = await waitFor(r, /^web listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+    expect(r.stdout()).toContain('keeping the last 3 messages in memory');
+    expect(r.stderr()).toBe('');
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(smtpPort), ignoreTLS: true });
+    await transport.sendMail({ from: 'app@example.com', to: 'ann@example.com', subject: 'Via the CLI', text: 'hi' });
+    transport.close();
+    const list = (await (await fetch(`${url}/api/v1/messages`)).json()) as { messages: { Subject: string }[] };
+    expect(list.messages.map((m) => m.Subject)).toEqual(['Via the CLI']);
+    const page = await fetch(`${url}/`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<script src="/inbox.js"');
+    expect((await fetch(`${url}/inbox.js`)).status).toBe(200);
+    expect(r.stdout()).not.toContain('MESSAGE FOLLOWS'); // the console printing is off with --web
+    r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+  });
+
+  it('warns when --host is not loopback, and checks its flags', async () => {
+    const open = run('--web', '--host', '0.0.0.0', '--port', '0', '--web-port', '0');
+    await waitFor(open, /web listening on/);
+    expect(open.stderr()).toContain('warning: listening on 0.0.0.0, not loopback');
+    open.child.kill('SIGINT');
+    expect(await open.exit).toBe(0);
+    const badMax = run('--web', '--max', '0');
+    expect(await badMax.exit).toBe(1);
+    expect(badMax.stderr()).toContain('--max must be a whole number of at least 1, got "0"');
+    const withoutWeb = run('--web-port', '9000');
+    expect(await withoutWeb.exit).toBe(1);
+    expect(withoutWeb.stderr()).toContain('--web-port and --max go with --web.');
+  });
+});

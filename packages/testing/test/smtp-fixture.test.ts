@@ -230,6 +230,31 @@ describe('faults', () => {
     expect(smtp.messages).toHaveLength(1);
   });
 
+  it('decide() answers a stage first: a reply, a drop, or undefined for the other faults; onMessage sees each message', async () => {
+    const seen: string[] = [];
+    const calls: string[] = [];
+    const smtp = await start({
+      onMessage: (m) => seen.push(m.parsed.subject ?? ''),
+      faults: {
+        rejectSender: { code: 553 },
+        decide: (stage, address) => {
+          calls.push(`${stage}:${address ?? ''}`);
+          if (stage === 'mail') return undefined; // falls through to rejectSender
+          return address === 'bob@example.com' ? { code: 551, message: 'Moved' } : undefined;
+        },
+      },
+    });
+    await expect(client(smtp).sendMail(mail())).rejects.toMatchObject({ responseCode: 553 });
+    smtp.faults.rejectSender = undefined;
+    await client(smtp).sendMail(mail({ subject: 'Second' }));
+    expect(smtp.messages[0].envelope.rcptTo).toEqual(['ann@example.com', 'carol@example.com', 'hidden@example.com']);
+    expect(seen).toEqual(['Second']);
+    expect(calls).toContain('rcpt:bob@example.com');
+    smtp.faults.decide = (stage) => (stage === 'data' ? 'drop' : undefined);
+    await expect(client(smtp).sendMail(mail())).rejects.toThrow();
+    expect(smtp.messages).toHaveLength(1);
+  });
+
   it('rejects given recipients and keeps the accepted ones in the envelope', async () => {
     const smtp = await start({
       faults: {

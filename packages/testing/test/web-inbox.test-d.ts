@@ -1,0 +1,37 @@
+import { expectTypeOf, test } from 'vitest';
+import {
+  type ChaosRequest,
+  type ChaosTriggers,
+  extractCodes,
+  type InboxClient,
+  type MailpitMessage,
+  type SmtpFaults,
+  startInbox,
+} from '../src/index.js';
+
+test('startInbox() options and result', () => {
+  expectTypeOf(startInbox).toBeCallableWith({ host: '127.0.0.1', port: 0, webPort: 0, max: 10 });
+  // @ts-expect-error max is a number
+  startInbox({ max: '10' });
+  expectTypeOf<Awaited<ReturnType<typeof startInbox>>['smtp']>().toEqualTypeOf<{ host: string; port: number }>();
+});
+
+test('InboxClient speaks Mailpit shapes', () => {
+  expectTypeOf<InboxClient['message']>().returns.resolves.toEqualTypeOf<MailpitMessage>();
+  expectTypeOf<InboxClient['setChaos']>().returns.resolves.toEqualTypeOf<ChaosTriggers>();
+  expectTypeOf<InboxClient['waitForMessage']>().toBeCallableWith({
+    query: 'to:a@b.c',
+    timeout: 100,
+    since: new Date(),
+  });
+  // @ts-expect-error Drop.Stage is an SMTP stage
+  const bad: ChaosRequest = { Drop: { Stage: 'later' } };
+  expectTypeOf(bad).toEqualTypeOf<ChaosRequest>();
+  expectTypeOf(extractCodes).parameter(0).toMatchTypeOf<{ text?: string | null }>();
+});
+
+test('faults.decide returns a reply, a drop or nothing', () => {
+  expectTypeOf<NonNullable<SmtpFaults['decide']>>().returns.toEqualTypeOf<
+    { code: number; message?: string } | 'drop' | undefined
+  >();
+});
