@@ -85,9 +85,10 @@ function renderList() {
     ? 'Nothing matches “' + state.query + '”.'
     : 'No mail yet. Point your app at the SMTP port and send some.';
   const total = state.messages.length;
-  $('count').textContent = state.query
-    ? state.shown.length + ' of ' + total
-    : total + (state.max ? ' (keeps the last ' + state.max + ')' : '');
+  $('count').replaceChildren(
+    state.query ? state.shown.length + ' of ' + total : String(total),
+    state.max && !state.query ? el('span', { className: 'keeps', text: ' · keeps the last ' + state.max }) : '',
+  );
 }
 
 async function load() {
