@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmailBackend as SmtpBackend } from '@mail/backend-smtp';
 import { EmailMultiAlternatives } from '@mail/core';
+import nodemailer from 'nodemailer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Inbox, InboxClient, startInbox } from '../src/index.js';
@@ -202,11 +203,12 @@ describe('the web inbox in Chromium', () => {
     await send(newsletter('On the phone'));
     await page.setViewportSize({ width: 390, height: 780 });
     await row('On the phone').click();
-    expect(await page.locator('.list-pane').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('#subject').textContent()).toBe('On the phone');
+    await expect.poll(() => page.locator('.list-pane').isVisible()).toBe(false);
     expect(await page.locator('#subject').isVisible()).toBe(true);
     await page.screenshot({ path: join(shotsDir, 'inbox-phone.png') });
     await page.locator('#back').click();
-    expect(await page.locator('.list-pane').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('.list-pane').isVisible()).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -221,6 +223,28 @@ describe('the web inbox in Chromium', () => {
     await row('accepted after one').waitFor();
     await client.setChaos({});
   });
+
+  it('opens a 50 MB message without loading it whole into the page', async () => {
+    // Built by hand (a 50 MB base64 attachment), so the test spends its time in the inbox, not the builder.
+    const line = `${'QUJD'.repeat(19)}\r\n`;
+    const raw = Buffer.from(
+      'From: big@example.com\r\nTo: ann@example.com\r\nSubject: Fifty megabytes\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n' +
+        '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="big.bin"\r\n' +
+        `Content-Transfer-Encoding: base64\r\n\r\n${line.repeat(Math.ceil((50 * 1024 * 1024) / line.length))}--b--\r\n`,
+    );
+    const transport = nodemailer.createTransport({ host: inbox.smtp.host, port: inbox.smtp.port, ignoreTLS: true });
+    await transport.sendMail({ envelope: { from: 'big@example.com', to: ['ann@example.com'] }, raw });
+    transport.close();
+    await client.waitForMessage({ query: 'subject:"Fifty megabytes"', timeout: 60_000 });
+    await row('Fifty megabytes').click();
+    await expect.poll(() => page.locator('#meta').textContent()).toContain('Size50.0 MB');
+    expect(await page.locator('#attachments').textContent()).toContain('big.bin · 36.5 MB');
+    await page.locator('[data-tab="source"]').click();
+    await expect.poll(() => page.locator('#source').textContent()).toMatch(/cut at 512\.0 kB; download the \.eml/);
+    expect((await page.locator('#source').textContent())?.length).toBeLessThan(600_000);
+    await client.clear();
+  }, 90_000);
 
   it('logged no console errors in the page', () => {
     // The message frame reports what its sandbox and CSP refused (the script, the remote image):
