@@ -36,10 +36,22 @@ export class LocmemBackend extends BaseEmailBackend {
       const kept = copyMessage(prepared.message) as SentMessage;
       kept.sentUsing = this.alias;
       outbox.push(kept);
+      viewOfRunningTest()?.push(kept);
       outcome.delivered(prepared);
       kept.delivery = prepared.message.delivery; // the kept copy carries the report too
     }
   }
+}
+
+/**
+ * The outbox view of the test running now, when @mail/testing gave it one (`useLocmemOutbox()`
+ * runs each test in an AsyncLocalStorage holding its own array, so concurrent tests each see
+ * only their own mail). Found through a registered symbol, so any copy of either package shares it.
+ */
+const VIEWS_KEY = Symbol.for('@mail/core.outbox-views');
+function viewOfRunningTest(): SentMessage[] | undefined {
+  const views = (globalThis as { [VIEWS_KEY]?: { getStore(): SentMessage[] | undefined } })[VIEWS_KEY];
+  return views?.getStore();
 }
 
 /**

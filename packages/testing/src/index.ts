@@ -27,4 +27,5 @@ export type {
 export { type Inbox, type InboxOptions, startInbox } from './inbox/start-inbox.js';
 export * from './matchers/index.js';
 export { clearOutbox, getOutbox, OUTBOX_KEY } from './outbox.js';
+export { currentOutbox, OUTBOX_VIEWS_KEY, withOwnOutbox } from './outbox-view.js';
 export * from './smtp-fixture/index.js';

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import { configure } from '@mail/core';
-import { beforeEach, expect } from 'vitest';
+import { aroundEach, beforeEach, expect } from 'vitest';
 import {
   type AttachmentCriteria,
   type EmailCriteria,
@@ -24,6 +24,7 @@ import {
   type QueuedEmailCriteria,
 } from './matchers/index.js';
 import { clearOutbox, getOutbox } from './outbox.js';
+import { currentOutbox, outboxProxy, withOwnOutbox } from './outbox-view.js';
 
 expect.extend(mailMatchers);
 
@@ -50,14 +51,17 @@ declare module 'vitest' {
 
 /**
  * Before each test of the file (or `describe` block) it is called in: set the default
- * backend to `'locmem'` with `configure({ emailBackend: 'locmem' })` and empty the outbox.
- * Returns the outbox array, the one `@mail/backend-locmem` exports. Like Django's test runner
- * it does not restore the previous backend; a `mailers` setting, when configured, still wins.
+ * backend to `'locmem'` with `configure({ emailBackend: 'locmem' })` and empty the outbox; and
+ * run each test with an outbox of its own, so tests that run at once (`test.concurrent`, or other
+ * files in the same worker) never see each other's mail. Returns an array that is, in each test,
+ * that test's outbox (the matchers read the global `outbox` of `@mail/backend-locmem` the same
+ * way); outside a test it is the global outbox. Like Django's test runner it does not restore the
+ * previous backend; a `mailers` setting, when configured, still wins.
  *
  * @example
  * ```ts
  * const outbox = useLocmemOutbox();
- * it('sends one', async () => {
+ * it.concurrent('sends one', async () => {
  *   await sendMail({ subject: 'Hi', message: 'Body', fromEmail: null, recipientList: ['a@example.com'] });
  *   expect(outbox).toHaveSentEmailCount(1);
  * });
@@ -68,10 +72,12 @@ export function useLocmemOutbox<T = unknown>(): T[] {
     configure({ emailBackend: 'locmem' });
     clearOutbox();
   });
-  return getOutbox<T>();
+  aroundEach((runTest) => withOwnOutbox(runTest));
+  return outboxProxy<T>();
 }
 
 /** Same as {@link useLocmemOutbox}; the name Django users look for. */
 export const setupMailTesting = useLocmemOutbox;
 
-export { clearOutbox, getOutbox, mailMatchers };
+export { waitForEmail } from './matchers/wait-for-email.js';
+export { clearOutbox, currentOutbox, getOutbox, mailMatchers, withOwnOutbox };

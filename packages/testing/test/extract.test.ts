@@ -1,5 +1,5 @@
+import { extractCodes, extractLinks } from '@mail/testing';
 import { describe, expect, it } from 'vitest';
-import { extractCodes, extractLinks } from '../src/index.js';
 
 describe('extractLinks', () => {
   it('takes anchors of the HTML first, then URLs in the text, each once', () => {

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { EmailBackend as SmtpBackend } from '@mail/backend-smtp';
 import { EmailMultiAlternatives } from '@mail/core';
+import { type Inbox, InboxClient, startInbox } from '@mail/testing';
 import { MailpitClient } from 'mailpit-api';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Inbox, InboxClient, startInbox } from '../src/index.js';
 
 let inbox: Inbox;
 let client: InboxClient;

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmailBackend as SmtpBackend } from '@mail/backend-smtp';
 import { EmailMultiAlternatives } from '@mail/core';
+import { type Inbox, InboxClient, startInbox } from '@mail/testing';
 import nodemailer from 'nodemailer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Inbox, InboxClient, startInbox } from '../src/index.js';
 
 // A real headless Chromium (Debian's package; CI installs it with apt-get) drives the page.
 const CHROMIUM = '/usr/bin/chromium';

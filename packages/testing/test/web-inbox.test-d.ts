@@ -1,4 +1,3 @@
-import { expectTypeOf, test } from 'vitest';
 import {
   type ChaosRequest,
   type ChaosTriggers,
@@ -7,7 +6,8 @@ import {
   type MailpitMessage,
   type SmtpFaults,
   startInbox,
-} from '../src/index.js';
+} from '@mail/testing';
+import { expectTypeOf, test } from 'vitest';
 
 test('startInbox() options and result', () => {
   expectTypeOf(startInbox).toBeCallableWith({ host: '127.0.0.1', port: 0, webPort: 0, max: 10 });

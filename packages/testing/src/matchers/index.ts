@@ -18,6 +18,7 @@ export type {
   SentAttachment,
   SentEmail,
 } from './types.js';
+export { waitForEmail } from './wait-for-email.js';
 export { toHaveAlternative, toHaveAttachment, toHaveHeader, toHaveQueuedEmail, toHaveSentEmail, toHaveSentEmailCount };
 
 /**

@@ -1,3 +1,5 @@
+import { getOutbox } from '../outbox.js';
+import { currentOutbox } from '../outbox-view.js';
 import type { ReceivedMessage } from '../smtp-fixture/types.js';
 import { fromOutboxEntry, isOutboxEntry } from './from-outbox-entry.js';
 import { fromReceivedMessage, isReceivedMessage } from './from-received-message.js';
@@ -16,6 +18,8 @@ import type { SentEmail } from './types.js';
  * ```
  */
 export function toSentEmails(subject: unknown): SentEmail[] {
+  // The global outbox means the running test's own view of it (see useLocmemOutbox()).
+  if (subject === getOutbox()) subject = currentOutbox();
   if (Array.isArray(subject)) return subject.flatMap((item) => toSentEmails(item));
   if (isOutboxEntry(subject)) return [fromOutboxEntry(subject)];
   if (isReceivedMessage(subject)) return [fromReceivedMessage(subject)];
