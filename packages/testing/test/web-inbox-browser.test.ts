@@ -132,9 +132,13 @@ describe('the web inbox in Chromium', () => {
     await row('Your order has shipped').click();
     const frame = page.frameLocator('#html');
     await expect.poll(() => frame.locator('#greeting').textContent()).toBe('Hello Ann');
-    await expect.poll(() => frame.locator('#logo').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(16);
+    await expect
+      .poll(() => frame.locator('#logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(16);
     expect(await frame.locator('#ran').count()).toBe(0);
-    expect(await frame.locator('#tracker').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(0);
+    expect(
+      await frame.locator('#tracker').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBe(0);
     expect(remoteHits).toEqual([]);
     expect(await page.locator('#envelope').textContent()).toContain('RCPT TO:<ann@example.com> <audit@example.com>');
     expect(await page.locator('#meta').textContent()).toContain('Bccaudit@example.com');
@@ -142,7 +146,11 @@ describe('the web inbox in Chromium', () => {
 
     await page.locator('#remote').check();
     await expect.poll(() => remoteHits.filter((hit) => hit.startsWith('/pixel.png')).length).toBe(1);
-    await expect.poll(() => frame.locator('#tracker').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(16);
+    await expect
+      .poll(() =>
+        frame.locator('#tracker').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(16);
     expect(await frame.locator('#ran').count()).toBe(0);
     expect(remoteHits.filter((hit) => hit === '/script-ran')).toEqual([]);
   });
