@@ -1,4 +1,4 @@
-import type { EmailMessage } from '@mail/core';
+import type { EmailMessage, EmailMultiAlternatives } from '@mail/core';
 import type { SmtpFixture } from '@mail/testing';
 import nodemailer from 'nodemailer';
 
@@ -12,4 +12,23 @@ export async function deliverTo(smtp: SmtpFixture, message: EmailMessage): Promi
     raw: await mime.asBytes(),
   });
   transport.close();
+}
+
+/** A 16×16 PNG. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAHElEQVR42mP8z8DwnwEJMDGgAQYGBkY0ARQAAEtnAxA1F0l+AAAAAElFTkSuQmCC',
+  'base64',
+);
+
+/** Attach {@link TINY_PNG} inline as `cid:logo@shop` and `pdf` as invoice.pdf; returns the message. */
+export function withLogoAndInvoice(message: EmailMultiAlternatives, pdf: Buffer): EmailMultiAlternatives {
+  message.attach({
+    contentType: 'image/png',
+    content: TINY_PNG,
+    filename: 'logo.png',
+    disposition: 'inline',
+    contentId: 'logo@shop',
+  });
+  message.attach('invoice.pdf', pdf, 'application/pdf');
+  return message;
 }

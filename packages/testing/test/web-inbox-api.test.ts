@@ -5,6 +5,7 @@ import { type Inbox, InboxClient, startInbox } from '@mail/testing';
 import { MailpitClient } from 'mailpit-api';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withLogoAndInvoice } from './helpers.js';
 
 let inbox: Inbox;
 let client: InboxClient;
@@ -36,21 +37,8 @@ function welcome(
     '<p>Hi <b>Ann</b>, <a href="https://app.test/confirm?t=abc123&amp;x=1">confirm</a></p><img src="cid:logo@shop">',
     'text/html',
   );
-  message.attach({
-    contentType: 'image/png',
-    content: PNG,
-    filename: 'logo.png',
-    disposition: 'inline',
-    contentId: 'logo@shop',
-  });
-  message.attach('invoice.pdf', Buffer.from('%PDF-1.4 fake'), 'application/pdf');
-  return message;
+  return withLogoAndInvoice(message, Buffer.from('%PDF-1.4 fake'));
 }
-
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 async function send(...messages: EmailMultiAlternatives[]): Promise<number> {
   const backend = new SmtpBackend({ host: inbox.smtp.host, port: inbox.smtp.port });

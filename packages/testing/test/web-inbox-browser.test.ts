@@ -11,6 +11,7 @@ import { type Inbox, InboxClient, startInbox } from '@mail/testing';
 import nodemailer from 'nodemailer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PNG, withLogoAndInvoice } from './helpers.js';
 
 // A real headless Chromium (Debian's package; CI installs it with apt-get) drives the page.
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,10 +30,6 @@ let context: BrowserContext;
 let page: Page;
 const consoleErrors: string[] = [];
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAHElEQVR42mP8z8DwnwEJMDGgAQYGBkY0ARQAAEtnAxA1F0l+AAAAAElFTkSuQmCC',
-  'base64',
-);
 const PDF = Buffer.from('%PDF-1.4\n% bytes that must come back exactly: \u00ff\u0000\u0001\n', 'latin1');
 
 beforeAll(async () => {
@@ -44,7 +41,7 @@ beforeAll(async () => {
   remote = createServer((req, res) => {
     remoteHits.push(req.url ?? '');
     res.writeHead(200, { 'Content-Type': 'image/png' });
-    res.end(PNG);
+    res.end(TINY_PNG);
   });
   await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
   remoteUrl = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
@@ -103,15 +100,7 @@ function newsletter(subject: string, to = 'ann@example.com'): EmailMultiAlternat
        new Image().src = '${remoteUrl}/script-ran';</script>`,
     'text/html',
   );
-  message.attach({
-    contentType: 'image/png',
-    content: PNG,
-    filename: 'logo.png',
-    disposition: 'inline',
-    contentId: 'logo@shop',
-  });
-  message.attach('invoice.pdf', PDF, 'application/pdf');
-  return message;
+  return withLogoAndInvoice(message, PDF);
 }
 
 async function send(...messages: EmailMultiAlternatives[]): Promise<void> {
