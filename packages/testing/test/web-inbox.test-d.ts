@@ -4,8 +4,11 @@ import {
   extractCodes,
   type InboxClient,
   type MailpitMessage,
+  type SentEmail,
   type SmtpFaults,
   startInbox,
+  waitForEmail,
+  withOwnOutbox,
 } from '@mail/testing';
 import { expectTypeOf, test } from 'vitest';
 
@@ -34,4 +37,12 @@ test('faults.decide returns a reply, a drop or nothing', () => {
   expectTypeOf<NonNullable<SmtpFaults['decide']>>().returns.toEqualTypeOf<
     { code: number; message?: string } | 'drop' | undefined
   >();
+});
+
+test('waitForEmail takes criteria and a timeout, and resolves with a sent email', () => {
+  expectTypeOf(waitForEmail).toBeCallableWith([], { to: 'a@example.com' }, { timeout: 100 });
+  expectTypeOf(waitForEmail).returns.resolves.toEqualTypeOf<SentEmail>();
+  // @ts-expect-error a criterion the matchers do not know
+  waitForEmail([], { recipient: 'a@example.com' });
+  expectTypeOf(withOwnOutbox(() => 1)).toEqualTypeOf<number>();
 });
