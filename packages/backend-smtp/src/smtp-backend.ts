@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import {
   type BackendCapabilities,
@@ -6,12 +5,16 @@ import {
   ConfigurationError,
   type DeliveryOutcome,
   type PreparedMessage,
+  type RateLimit,
+  type ResolvedPool,
 } from '@mail/core';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { connectSmtp, quitSmtp } from './connect.js';
+import { poolFor, type SmtpPool } from './pool.js';
 import { sendOneByOne } from './send-one-by-one.js';
 import { sendPipelined } from './send-pipelined.js';
-import { offersAuth, supportsExtension } from './session.js';
-import { makeScrubber, SmtpError, toSmtpError } from './smtp-error.js';
+import { supportsExtension } from './session.js';
+import { makeScrubber, SmtpError } from './smtp-error.js';
 import {
   type ResolvedSmtpOptions,
   resolveSmtpOptions,
@@ -19,31 +22,9 @@ import {
   type SmtpBackendOptions,
 } from './smtp-options.js';
 
-/** Time allowed for the reply to QUIT when no `timeout` is set. */
-const QUIT_WAIT_MS = 2_000;
-
-/** A step's deadline when no `timeout` is set: nodemailer's idle timeout (10 minutes). */
-const DEFAULT_STEP_MS = 10 * 60 * 1000;
-
-/**
- * Settle `work` within `ms`, else close `connection` and reject with `ETIMEDOUT`. nodemailer's
- * own timeouts are idle ones (reset by every byte), so a server trickling a byte at a time
- * would keep the step pending; this bounds it by the clock.
- */
-function withDeadline<T>(work: Promise<T>, ms: number, connection: SMTPConnection, step: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      connection.close();
-      reject(
-        Object.assign(new Error(`Timeout: ${step} took longer than ${ms / 1000} s`), {
-          code: 'ETIMEDOUT',
-          command: step === 'AUTH' ? 'AUTH' : 'CONN',
-        }),
-      );
-    }, ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+/** `outcome.delivered` with whatever the send path passed along for the message. */
+interface Reporting {
+  delivered(message: PreparedMessage | undefined, ...args: unknown[]): void;
 }
 
 /**
@@ -102,6 +83,10 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
   sslKeyfile: string | null;
   sslCertfile: string | null;
   tlsOptions: ConnectionOptions;
+  /** The shared pool's limits (`pool` option), or null: one connection of its own. */
+  pool: ResolvedPool | null;
+  /** The shared pool's rate limit, or null. */
+  rateLimit: RateLimit | null;
 
   // Private, and exposed through an accessor, so util.inspect(backend) never shows it.
   #password: string;
@@ -125,6 +110,8 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
     this.sslKeyfile = resolved.sslKeyfile;
     this.sslCertfile = resolved.sslCertfile;
     this.tlsOptions = resolved.tlsOptions;
+    this.pool = resolved.pool;
+    this.rateLimit = resolved.rateLimit;
   }
 
   /** The AUTH password. Not an own property, so `util.inspect(backend)` does not show it. */
@@ -141,6 +128,7 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
    * base class's rule for every backend).
    */
   override async open(): Promise<boolean> {
+    if (this.pool) return this.#openPool();
     if (this.#sessionOpen && this.#live()) return false;
     this.#connection = await this.#connect();
     this.#carried = false;
@@ -149,28 +137,48 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
     return opened;
   }
 
-  /** Send QUIT and close the connection. Never rejects for a connection that already broke. */
+  /**
+   * Send QUIT and close the connection. Never rejects for a connection that already broke. With
+   * `pool` it closes nothing: the pool's connections carry other backends' sends, and close
+   * themselves once idle for `idleTimeout`.
+   */
   override async close(): Promise<void> {
     this.#sessionOpen = false;
     const connection = this.#connection;
     this.#connection = null;
-    if (!connection || connection.destroyed) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(
-        finish,
-        this.timeout === null ? QUIT_WAIT_MS : Math.min(this.timeout * 1000, QUIT_WAIT_MS),
-      );
-      function finish() {
-        clearTimeout(timer);
-        connection!.close();
-        resolve();
-      }
-      connection.once('end', finish);
-      connection.quit();
+    if (connection) await quitSmtp(connection, this.timeout);
+  }
+
+  /** The pool's connections open as messages wait; `open()` makes sure one is. */
+  async #openPool(): Promise<boolean> {
+    try {
+      return await this.#sharedPool().warm();
+    } catch (error) {
+      if (this.failSilently && !(error instanceof ConfigurationError)) return false;
+      throw error;
+    }
+  }
+
+  /** The pool of every backend with this alias and these options (one is made for the first). */
+  #sharedPool(): SmtpPool {
+    return poolFor(this.alias, {
+      connect: { ...this.#connectOptions() },
+      pool: this.pool!,
+      rateLimit: this.rateLimit,
     });
   }
 
   protected override async deliver(batch: PreparedMessage[], outcome: DeliveryOutcome): Promise<void> {
+    if (this.pool) {
+      const reports = await this.#sharedPool().send(batch, this.failSilently);
+      // In batch order, so a failure stops the count where it happened, as without a pool.
+      reports.forEach((report, i) => {
+        if (report === undefined) return;
+        if (report.delivered) (outcome as unknown as Reporting).delivered(batch[i], ...report.args);
+        else outcome.failed(batch[i]!, report.error);
+      });
+      return;
+    }
     const scrub = makeScrubber(this.username, this.#password);
     let next = 0;
     let retried = -1;
@@ -218,109 +226,12 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
     return this.#connection;
   }
 
-  async #connect(): Promise<SMTPConnection> {
-    if (this.useTls && this.useSsl) {
-      throw new ConfigurationError(
-        'useTls (STARTTLS) and useSsl (implicit TLS) are mutually exclusive: set only one (emailUseTls / emailUseSsl).',
-      );
-    }
-    const scrub = makeScrubber(this.username, this.#password);
-    const ms = this.timeout === null ? undefined : Math.max(1, Math.round(this.timeout * 1000));
-    const connection = new SMTPConnection({
-      host: this.host,
-      port: this.port,
-      // Always explicit: nodemailer would otherwise switch to implicit TLS on port 465.
-      secure: this.useSsl,
-      // No opportunistic STARTTLS: plaintext unless asked (Django's behaviour, and predictable).
-      // With useTls the upgrade happens because the server advertises STARTTLS; whether it did is
-      // checked below, since nodemailer's requireTLS would try STARTTLS even when not advertised.
-      ignoreTLS: !this.useTls,
-      requireTLS: false,
-      opportunisticTLS: false,
-      tls: { ...this.#clientCertificate(), ...this.tlsOptions },
-      connectionTimeout: ms,
-      greetingTimeout: ms,
-      socketTimeout: ms,
-      dnsTimeout: ms,
-      logger: false,
-      debug: false,
-    });
-    // A connection that fails while idle (server timeout, reset) must not crash the process;
-    // `destroyed` then tells the next send to reconnect.
-    connection.on('error', () => {});
-    // Connecting is several steps (TCP, the greeting, EHLO; the TLS handshake; STARTTLS, its
-    // handshake and EHLO again), each allowed `timeout`: their sum is the deadline of the whole.
-    const step = ms ?? DEFAULT_STEP_MS;
-    const steps = 3 + (this.useSsl ? 1 : 0) + (this.useTls ? 3 : 0);
-    try {
-      await withDeadline(
-        new Promise<void>((resolve, reject) => {
-          const fail = (error: unknown) => reject(error);
-          connection.once('error', fail);
-          connection.connect((error) => {
-            connection.removeListener('error', fail);
-            if (error) reject(error);
-            else resolve();
-          });
-        }),
-        step * steps,
-        connection,
-        'connecting (TCP, greeting, EHLO, TLS)',
-      );
-      if (this.useTls && !connection.secure) {
-        // RFC 3207 §4: STARTTLS was not advertised. Nothing (no AUTH, no MAIL) goes in plaintext.
-        throw new SmtpError(
-          `The SMTP server ${this.host}:${this.port} does not offer STARTTLS, which useTls requires; nothing was sent. ` +
-            'Use useSsl for implicit TLS, or check the server configuration.',
-          { transient: false, command: 'STARTTLS' },
-        );
-      }
-      if (this.username && this.#password) {
-        if (!offersAuth(connection)) {
-          // As Python's smtplib: credentials go only to a server that advertised AUTH (RFC 4954).
-          throw new SmtpError(
-            `The SMTP server ${this.host}:${this.port} does not offer AUTH, but a username and password are set; ` +
-              'no password was sent. ' +
-              (this.useTls || this.useSsl ? '' : 'Many servers offer AUTH only over TLS: set useTls or useSsl. ') +
-              'For a server that needs no login, leave username and password empty.',
-            { transient: false, command: 'AUTH' },
-          );
-        }
-        // AUTH LOGIN takes three round trips, PLAIN one: each allowed `timeout`.
-        await withDeadline(
-          new Promise<void>((resolve, reject) => {
-            connection.login({ user: this.username, pass: this.#password }, (error) =>
-              error ? reject(error) : resolve(),
-            );
-          }),
-          step * 3,
-          connection,
-          'AUTH',
-        );
-      }
-    } catch (error) {
-      connection.close();
-      throw toSmtpError(error, `Could not connect to the SMTP server ${this.host}:${this.port}`, scrub);
-    }
-    return connection;
+  #connect(): Promise<SMTPConnection> {
+    return connectSmtp(this.#connectOptions());
   }
 
-  #clientCertificate(): ConnectionOptions {
-    const read = (path: string | null, what: string): Buffer | undefined => {
-      if (!path) return undefined;
-      try {
-        return readFileSync(path);
-      } catch (error) {
-        throw new ConfigurationError(
-          `Could not read the ${what} file ${JSON.stringify(path)}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    };
-    const cert = read(this.sslCertfile, 'sslCertfile (client certificate)');
-    const key = read(this.sslKeyfile, 'sslKeyfile (client key)');
-    return { ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+  #connectOptions() {
+    const { host, port, username, useTls, useSsl, timeout, sslKeyfile, sslCertfile, tlsOptions } = this;
+    return { host, port, username, password: this.#password, useTls, useSsl, timeout, sslKeyfile, sslCertfile, tlsOptions };
   }
 }

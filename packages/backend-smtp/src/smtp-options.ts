@@ -1,5 +1,14 @@
 import type { ConnectionOptions } from 'node:tls';
-import { type CommonBackendOptions, ConfigurationError, type Settings } from '@mail/core';
+import {
+  type CommonBackendOptions,
+  ConfigurationError,
+  type PoolOptions,
+  type RateLimit,
+  type ResolvedPool,
+  resolvePool,
+  resolveRateLimit,
+  type Settings,
+} from '@mail/core';
 
 /** Options of the SMTP backend. Each one left out (or `null`) comes from the settings. */
 export type SmtpBackendOptions = CommonBackendOptions & {
@@ -25,6 +34,13 @@ export type SmtpBackendOptions = CommonBackendOptions & {
   sslCertfile?: string | null;
   /** Passed to Node's `tls.connect`, e.g. `{ ca }` to trust a private CA. */
   tlsOptions?: ConnectionOptions | null;
+  /**
+   * Share a pool of connections with every backend built for the same mailer (or the same
+   * options) in this process: `true` for the defaults, or the pool's limits. Default: `emailPool`.
+   */
+  pool?: boolean | PoolOptions | null;
+  /** With `pool`: at most `messages` start in each `perMs` ms, spread evenly. Default: `emailRateLimit`. */
+  rateLimit?: RateLimit | null;
 };
 
 /** The option names the SMTP backend accepts. */
@@ -40,6 +56,8 @@ export const SMTP_OPTION_NAMES: readonly string[] = [
   'sslCertfile',
   'tlsOptions',
   'failSilently',
+  'pool',
+  'rateLimit',
 ];
 
 /** The options after the settings filled the gaps, checked: the backend's public fields and the password. */
@@ -54,6 +72,10 @@ export interface ResolvedSmtpOptions {
   sslKeyfile: string | null;
   sslCertfile: string | null;
   tlsOptions: ConnectionOptions;
+  /** The pool's limits, or null without a pool. */
+  pool: ResolvedPool | null;
+  /** The pool's rate limit, or null. */
+  rateLimit: RateLimit | null;
 }
 
 /**
@@ -75,7 +97,23 @@ export function resolveSmtpOptions(options: SmtpBackendOptions, settings: Settin
     sslKeyfile: pick(options.sslKeyfile, settings.emailSslKeyfile),
     sslCertfile: pick(options.sslCertfile, settings.emailSslCertfile),
     tlsOptions: pick(options.tlsOptions, {}),
+    pool: null,
+    rateLimit: null,
   };
+  // From the setting when the option is not given, each named as it was given.
+  resolved.pool =
+    options.pool === undefined || options.pool === null
+      ? resolvePool(settings.emailPool, (key) => `Setting "emailPool${key ? `.${key}` : ''}"`)
+      : resolvePool(options.pool, (key) => `The SMTP backend option "pool${key ? `.${key}` : ''}"`);
+  resolved.rateLimit =
+    options.rateLimit === undefined || options.rateLimit === null
+      ? resolveRateLimit(settings.emailRateLimit, (key) => `Setting "emailRateLimit${key ? `.${key}` : ''}"`)
+      : resolveRateLimit(options.rateLimit, (key) => `The SMTP backend option "rateLimit${key ? `.${key}` : ''}"`);
+  if (resolved.rateLimit && !resolved.pool) {
+    throw new ConfigurationError(
+      'The SMTP backend option "rateLimit" applies to a pool: set pool: true (or pool: { maxConnections }) as well.',
+    );
+  }
   expect('host', resolved.host, typeof resolved.host === 'string' && resolved.host.length > 0, 'a non-empty string');
   expect(
     'port',

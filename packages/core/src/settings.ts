@@ -13,3 +13,11 @@ export type {
   SettingsInput,
 } from './settings/definitions.js';
 export { configure, getSettings, resetSettings } from './settings/settings-store.js';
+export {
+  POOL_DEFAULTS,
+  type PoolOptions,
+  type RateLimit,
+  type ResolvedPool,
+  resolvePool,
+  resolveRateLimit,
+} from './settings/pool-settings.js';

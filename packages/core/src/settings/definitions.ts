@@ -57,6 +57,10 @@ export interface Settings {
    * factor, jitter }`; null is off. `EMAIL_RETRY=3`, or `?retry=3` on `EMAIL_URL`.
    */
   readonly emailRetry: RetryOption | null;
+  /** The smtp backend's `pool` when a backend is not given one: `false` (none), `true` or its limits. */
+  readonly emailPool: boolean | Readonly<import('./pool-settings.js').PoolOptions>;
+  /** The smtp backend's `rateLimit` (with a pool) when a backend is not given one. */
+  readonly emailRateLimit: Readonly<import('./pool-settings.js').RateLimit> | null;
 }
 
 /** What `configure()` takes: any subset of {@link Settings}; `undefined` forgets a key. */
@@ -75,7 +79,9 @@ export type SettingKind =
   | 'url'
   | 'addresses'
   | 'mailers'
-  | 'retry';
+  | 'retry'
+  | 'pool'
+  | 'rateLimit';
 
 export interface SettingDefinition {
   readonly env: string | null;
@@ -106,6 +112,8 @@ export const DEFINITIONS: { readonly [K in SettingName]: SettingDefinition } = {
   emailUrl: { env: 'EMAIL_URL', kind: 'url', default: null },
   mailers: { env: null, kind: 'mailers', default: null },
   emailRetry: { env: 'EMAIL_RETRY', kind: 'retry', default: null },
+  emailPool: { env: null, kind: 'pool', default: false },
+  emailRateLimit: { env: null, kind: 'rateLimit', default: null },
 };
 
 export const SETTING_NAMES = Object.keys(DEFINITIONS) as SettingName[];

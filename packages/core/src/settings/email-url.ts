@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors.js';
+import { type PoolOptions, type RateLimit, resolvePool, resolveRateLimit } from './pool-settings.js';
 
 /** The settings an email URL sets. Which keys are present depends on the scheme. */
 export interface EmailUrlSettings {
@@ -14,6 +15,8 @@ export interface EmailUrlSettings {
   emailFilePath?: string;
   /** `?retry=N`: attempts for transient failures (any scheme). */
   emailRetry?: number;
+  emailPool?: boolean | PoolOptions;
+  emailRateLimit?: RateLimit;
 }
 
 /**
@@ -36,7 +39,8 @@ export function maskUrl(url: string): string {
   return `${url.slice(0, start + colon + 1)}****`;
 }
 
-const SMTP_PARAMS = ['tls', 'ssl', 'timeout', 'retry'] as const;
+const POOL_PARAMS = ['maxConnections', 'maxMessagesPerConnection', 'idleTimeout'] as const;
+const SMTP_PARAMS = ['tls', 'ssl', 'timeout', 'retry', 'pool', ...POOL_PARAMS, 'rateLimit'] as const;
 
 /** The parameters every scheme takes. */
 const COMMON_PARAMS = ['retry'];
@@ -111,6 +115,8 @@ const OPTION_OF: Partial<Record<keyof EmailUrlSettings, string>> = {
   emailTimeout: 'timeout',
   emailFilePath: 'filePath',
   emailRetry: 'retry',
+  emailPool: 'pool',
+  emailRateLimit: 'rateLimit',
 };
 
 /**
@@ -202,6 +208,7 @@ export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
     }
     const retry = retryParam(parsed.searchParams.get('retry'), fail);
     if (retry !== undefined) result.emailRetry = retry;
+    Object.assign(result, poolParams(parsed.searchParams, fail));
     return result;
   }
 
@@ -226,6 +233,46 @@ export function parseEmailUrl(url: string, source: string): EmailUrlSettings {
   throw fail(
     `has an unknown scheme "${scheme}:"; use smtp:, smtps:, console:, file:, locmem:, dummy:, queue:, failover(…) or roundrobin(…).`,
   );
+}
+
+/**
+ * `?pool=true&maxConnections=4&rateLimit=1000/1000` (rateLimit: messages/milliseconds). A limit
+ * without `pool` implies one; `pool=false` with a limit is a contradiction.
+ */
+function poolParams(
+  params: URLSearchParams,
+  fail: (why: string) => ConfigurationError,
+): Pick<EmailUrlSettings, 'emailPool' | 'emailRateLimit'> {
+  const result: Pick<EmailUrlSettings, 'emailPool' | 'emailRateLimit'> = {};
+  const pool = flag(params.get('pool'), 'pool', fail);
+  const limits: PoolOptions = {};
+  for (const key of POOL_PARAMS) {
+    const text = params.get(key);
+    if (text === null) continue;
+    const value = text.trim() === 'Infinity' ? Number.POSITIVE_INFINITY : Number(text);
+    if (text.trim() === '' || Number.isNaN(value)) throw fail(`has ${key}=${JSON.stringify(text)}; expected a number.`);
+    limits[key] = value;
+  }
+  const given = Object.keys(limits).length > 0;
+  if (pool === false && given) throw fail(`has pool=false with ${Object.keys(limits).join(', ')}; drop one of them.`);
+  const where = (key?: string) => `the parameter ${key ?? 'pool'}`;
+  if (given) result.emailPool = limits;
+  else if (pool !== undefined) result.emailPool = pool;
+  const rate = params.get('rateLimit');
+  if (rate !== null) {
+    const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(rate);
+    if (!match) throw fail(`has rateLimit=${JSON.stringify(rate)}; expected MESSAGES/MILLISECONDS, e.g. rateLimit=1000/1000.`);
+    if (pool === false) throw fail('has pool=false with rateLimit; a rate limit applies to a pool.');
+    result.emailRateLimit = { messages: Number(match[1]), perMs: Number(match[2]) };
+    result.emailPool ??= true;
+  }
+  try {
+    resolvePool(result.emailPool, where);
+    resolveRateLimit(result.emailRateLimit, (key) => `the parameter rateLimit${key ? ` (${key})` : ''}`);
+  } catch (error) {
+    throw fail(`is not usable: ${(error as Error).message}`);
+  }
+  return result;
 }
 
 function decode(part: string, what: string, fail: (why: string) => ConfigurationError): string {

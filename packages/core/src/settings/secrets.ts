@@ -40,6 +40,8 @@ export const SHOWN_MAILER_OPTIONS: ReadonlySet<string> = new Set([
   'sslKeyfile',
   'filePath',
   'failSilently',
+  'pool',
+  'rateLimit',
 ]);
 
 /** A mailer's options as shown: the values of SHOWN_MAILER_OPTIONS, every other one masked. */

@@ -3,6 +3,7 @@ import { closestName, didYouMean } from './closest-name.js';
 import { type AddressEntry, DEFINITIONS, type MailerConfig, type SettingName } from './definitions.js';
 import { parseEmailUrl } from './email-url.js';
 import { resolveRetry } from './retry-options.js';
+import { resolvePool, resolveRateLimit } from './pool-settings.js';
 import { MASK, maskMailerOptions, maskSecret, SECRET_SETTINGS, showMasked } from './secrets.js';
 
 const MAILER_KEYS = ['backend', 'options'];
@@ -84,6 +85,14 @@ export function validateSetting(name: SettingName, value: unknown): unknown {
     case 'retry':
       resolveRetry(value, `Setting "${name}"`);
       return value !== null && typeof value === 'object' ? Object.freeze({ ...value }) : value;
+    case 'pool':
+      // Checked whole, kept as given (`true`, or the limits without the defaults filled in).
+      resolvePool(value, (key) => `Setting "${name}${key ? `.${key}` : ''}"`);
+      if (value === true || value === false) return value;
+      if (value === null) throw wrong(name, value, 'true, false or { maxConnections, maxMessagesPerConnection, idleTimeout }');
+      return Object.freeze({ ...(value as object) });
+    case 'rateLimit':
+      return value === null ? null : Object.freeze({ ...resolveRateLimit(value, (key) => `Setting "${name}${key ? `.${key}` : ''}"`) });
   }
 }
 
