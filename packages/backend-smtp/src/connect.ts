@@ -15,7 +15,16 @@ const DEFAULT_STEP_MS = 10 * 60 * 1000;
 /** What opening a connection needs: the resolved options (the password included). */
 export type ConnectOptions = Pick<
   ResolvedSmtpOptions,
-  'host' | 'port' | 'username' | 'password' | 'useTls' | 'useSsl' | 'timeout' | 'sslKeyfile' | 'sslCertfile' | 'tlsOptions'
+  | 'host'
+  | 'port'
+  | 'username'
+  | 'password'
+  | 'useTls'
+  | 'useSsl'
+  | 'timeout'
+  | 'sslKeyfile'
+  | 'sslCertfile'
+  | 'tlsOptions'
 >;
 
 /**
@@ -150,9 +159,12 @@ function clientCertificate({ sslCertfile, sslKeyfile }: ConnectOptions): Connect
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new ConfigurationError(`Could not read the ${what} file ${JSON.stringify(path)}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new ConfigurationError(
+        `Could not read the ${what} file ${JSON.stringify(path)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   };
   const cert = read(sslCertfile, 'sslCertfile (client certificate)');

@@ -128,7 +128,6 @@ export class SmtpPool {
   #queueHead = 0;
   readonly #entries = new Map<PreparedMessage, Entry>();
   readonly #connections = new Set<PooledConnection>();
-  #connecting = 0;
   /** No new connection is opened before this time (performance.now()), after a failed one. */
   #backoffUntil = 0;
   #wake: NodeJS.Timeout | null = null;
@@ -139,11 +138,6 @@ export class SmtpPool {
     this.#scrub = makeScrubber(config.connect.username, config.connect.password);
     this.#limiter = config.rateLimit ? new RateLimiter(config.rateLimit) : null;
     this.#onEmpty = onEmpty;
-  }
-
-  /** Connections open or opening now. */
-  get size(): number {
-    return this.#connections.size;
   }
 
   /**
@@ -281,12 +275,7 @@ export class SmtpPool {
   }
 
   async #connect(c: PooledConnection): Promise<void> {
-    this.#connecting++;
-    try {
-      c.connection = await connectSmtp(this.#config.connect);
-    } finally {
-      this.#connecting--;
-    }
+    c.connection = await connectSmtp(this.#config.connect);
     // Closed by the server while idle (its timeout): forget it; a run in progress sees it itself.
     c.connection.once('end', () => {
       if (!c.running) this.#remove(c);

@@ -149,14 +149,21 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
     if (connection) await quitSmtp(connection, this.timeout);
   }
 
-  /** The pool's connections open as messages wait; `open()` makes sure one is. */
+  /**
+   * With a pool, `open()` starts this backend's session (true when it was not open) and makes
+   * sure the pool has a connection; `close()` ends the session and leaves the pool's connections
+   * to the other backends that share them.
+   */
   async #openPool(): Promise<boolean> {
+    if (this.#sessionOpen) return false;
     try {
-      return await this.#sharedPool().warm();
+      await this.#sharedPool().warm();
     } catch (error) {
       if (this.failSilently && !(error instanceof ConfigurationError)) return false;
       throw error;
     }
+    this.#sessionOpen = true;
+    return true;
   }
 
   /** The pool of every backend with this alias and these options (one is made for the first). */
@@ -232,6 +239,17 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
 
   #connectOptions() {
     const { host, port, username, useTls, useSsl, timeout, sslKeyfile, sslCertfile, tlsOptions } = this;
-    return { host, port, username, password: this.#password, useTls, useSsl, timeout, sslKeyfile, sslCertfile, tlsOptions };
+    return {
+      host,
+      port,
+      username,
+      password: this.#password,
+      useTls,
+      useSsl,
+      timeout,
+      sslKeyfile,
+      sslCertfile,
+      tlsOptions,
+    };
   }
 }

@@ -8,3 +8,8 @@ runBackendConformance({
   smtp: { tls: 'starttls', auth: { username: 'conformance', password: 'c0nformance-pw' } },
   create: (ctx) => new EmailBackend(ctx.smtp.backendOptions()),
 });
+
+runBackendConformance({
+  name: 'smtp with a shared pool',
+  create: (ctx) => new EmailBackend({ ...ctx.smtp.backendOptions(), pool: { maxConnections: 2 } }),
+});

@@ -12,7 +12,6 @@ export type {
   Settings,
   SettingsInput,
 } from './settings/definitions.js';
-export { configure, getSettings, resetSettings } from './settings/settings-store.js';
 export {
   POOL_DEFAULTS,
   type PoolOptions,
@@ -21,3 +20,4 @@ export {
   resolvePool,
   resolveRateLimit,
 } from './settings/pool-settings.js';
+export { configure, getSettings, resetSettings } from './settings/settings-store.js';

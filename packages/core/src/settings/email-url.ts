@@ -261,7 +261,8 @@ function poolParams(
   const rate = params.get('rateLimit');
   if (rate !== null) {
     const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(rate);
-    if (!match) throw fail(`has rateLimit=${JSON.stringify(rate)}; expected MESSAGES/MILLISECONDS, e.g. rateLimit=1000/1000.`);
+    if (!match)
+      throw fail(`has rateLimit=${JSON.stringify(rate)}; expected MESSAGES/MILLISECONDS, e.g. rateLimit=1000/1000.`);
     if (pool === false) throw fail('has pool=false with rateLimit; a rate limit applies to a pool.');
     result.emailRateLimit = { messages: Number(match[1]), perMs: Number(match[2]) };
     result.emailPool ??= true;

@@ -74,7 +74,13 @@ const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
 export function resolvePool(value: unknown, where: Where): ResolvedPool | null {
   if (value === false || value === null || value === undefined) return null;
   if (value === true) return { ...POOL_DEFAULTS };
-  check(where, undefined, value, isPlainObject(value), 'true, false or { maxConnections, maxMessagesPerConnection, idleTimeout }');
+  check(
+    where,
+    undefined,
+    value,
+    isPlainObject(value),
+    'true, false or { maxConnections, maxMessagesPerConnection, idleTimeout }',
+  );
   const given = value as Record<string, unknown>;
   noUnknownKey(where, given, POOL_KEYS);
   const pool: Record<string, unknown> = { ...POOL_DEFAULTS };

@@ -89,10 +89,13 @@ export function validateSetting(name: SettingName, value: unknown): unknown {
       // Checked whole, kept as given (`true`, or the limits without the defaults filled in).
       resolvePool(value, (key) => `Setting "${name}${key ? `.${key}` : ''}"`);
       if (value === true || value === false) return value;
-      if (value === null) throw wrong(name, value, 'true, false or { maxConnections, maxMessagesPerConnection, idleTimeout }');
+      if (value === null)
+        throw wrong(name, value, 'true, false or { maxConnections, maxMessagesPerConnection, idleTimeout }');
       return Object.freeze({ ...(value as object) });
     case 'rateLimit':
-      return value === null ? null : Object.freeze({ ...resolveRateLimit(value, (key) => `Setting "${name}${key ? `.${key}` : ''}"`) });
+      return value === null
+        ? null
+        : Object.freeze({ ...resolveRateLimit(value, (key) => `Setting "${name}${key ? `.${key}` : ''}"`) });
   }
 }
 

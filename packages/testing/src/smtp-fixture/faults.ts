@@ -3,7 +3,7 @@ import type { SmtpFaults, SmtpStage } from './types.js';
 /** What the fixture does at a stage of a session. */
 export type FaultAction =
   | { kind: 'accept' }
-  | { kind: 'reject'; code: number; message: string }
+  | { kind: 'reject'; code: number; message: string; close?: boolean }
   | { kind: 'drop' }
   | { kind: 'drop-after-content' }
   | { kind: 'hang' };
@@ -36,7 +36,13 @@ export function decideFault(
     if (single.drop === 'after-content' && stage === 'data') return { kind: 'drop-after-content' };
     if (single.drop) return { kind: 'drop' };
     const code = single.code ?? 421;
-    return { kind: 'reject', code, message: single.message ?? `Scripted failure (attempt ${attempt} at ${stage})` };
+    // After a 421 the server closes the channel (RFC 5321 §3.8): so does the fixture.
+    return {
+      kind: 'reject',
+      code,
+      message: single.message ?? `Scripted failure (attempt ${attempt} at ${stage})`,
+      close: code === 421,
+    };
   }
   if (faults.dropAt === stage) return { kind: 'drop' };
   if (faults.hangAt === stage) return { kind: 'hang' };

@@ -214,6 +214,11 @@ export class SmtpFixture {
     if (code === 250 && stage === 'rcpt') this.#wire.get(session.id)?.rcptTo.push(address ?? '');
     if (type) this.#event({ type, session: session.id, address, code });
     callback(action.kind === 'reject' ? replyError(action.code, action.message) : null);
+    if (action.kind === 'reject' && action.close) {
+      // The reply is written; then the channel closes, as a server that said 421 does.
+      const socket = this.#socketOf(session);
+      setImmediate(() => socket?.end());
+    }
   }
 
   #onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: Callback): void {
