@@ -29,6 +29,8 @@ describe('defaults', () => {
       emailUrl: null,
       mailers: null,
       emailRetry: null,
+      emailPool: false,
+      emailRateLimit: null,
     });
   });
 
