@@ -5,7 +5,7 @@
  * on one machine. Prints a markdown table of rates, ratios and targets and
  * writes it to bench/results/latest.md (and, for a full run, bench/LATEST.md).
  *
- *   node bench/run.mjs [--quick] [--only build,smtp,memory,import,locmem,large,dkim,queue,events]
+ *   node bench/run.mjs [--quick] [--only build,smtp,memory,import,locmem,large,dkim,queue,events,pool]
  *
  * Every contender runs in a child process of its own, one at a time; the
  * SMTP sink is one more process. Django rows need Debian's python3-django
@@ -22,6 +22,7 @@ import { writeBigFile } from './lib/big-file.mjs';
 import { dkimSection } from './lib/dkim-section.mjs';
 import { eventsSection } from './lib/events-section.mjs';
 import { largeFigures, largeSection, largeTargets } from './lib/large.mjs';
+import { poolSection } from './lib/pool-section.mjs';
 import { queueBenchSection } from './lib/queue.mjs';
 import { startSink } from './lib/sink-control.mjs';
 import { renderFigures, renderTargets } from './lib/table.mjs';
@@ -32,7 +33,7 @@ const LIB = join(HERE, 'lib');
 const PYTHON = process.env.MAIL_BENCH_PYTHON || '/usr/bin/python3';
 const DJANGO_HINT = "install Debian's python3-django (`sudo apt-get install -y python3-django`) to get the Django rows";
 // Sections kept in files of their own: { name, run(context), render(results, P) }.
-const EXTRA = [dkimSection, queueBenchSection, eventsSection];
+const EXTRA = [dkimSection, queueBenchSection, eventsSection, poolSection];
 const SECTIONS = ['build', 'smtp', 'memory', 'import', 'locmem', 'large', ...EXTRA.map((s) => s.name)];
 
 const args = process.argv.slice(2);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { DeliveryOutcome, PreparedMessage, RateLimit, ResolvedPool } from '@mail/core';
@@ -520,7 +519,7 @@ export class SmtpPool {
   }
 }
 
-/** The pools of this process, by mailer alias and options (hashed: the key holds the password). */
+/** The pools of this process, by mailer alias and options. */
 const pools = new Map<string, SmtpPool>();
 
 /**
@@ -528,9 +527,12 @@ const pools = new Map<string, SmtpPool>();
  * pool with nothing open and nothing to send is forgotten (the next send makes a new one).
  */
 export function poolFor(alias: string | null, config: PoolConfig): SmtpPool {
-  const key = createHash('sha256')
-    .update(JSON.stringify([alias, config], keyValue))
-    .digest('base64');
+  const { connect, pool: limits, rateLimit } = config;
+  const { tlsOptions, ...plain } = connect;
+  // The key holds the password, as the pool's own options do: neither is ever shown.
+  const key =
+    JSON.stringify([alias, plain, limits, rateLimit]) +
+    (Object.keys(tlsOptions).length === 0 ? '' : JSON.stringify(tlsOptions, keyValue));
   let pool = pools.get(key);
   if (!pool) {
     const made = new SmtpPool(config, () => {
@@ -546,13 +548,10 @@ export function poolFor(alias: string | null, config: PoolConfig): SmtpPool {
 const functionIds = new WeakMap<Function, number>();
 let nextFunctionId = 0;
 
-/** JSON for a pool key: Buffers (a CA, a key) by content, functions by identity, Infinity as such. */
-function keyValue(this: unknown, _key: string, value: unknown): unknown {
-  if (typeof value === 'function') {
-    let id = functionIds.get(value);
-    if (id === undefined) functionIds.set(value, (id = nextFunctionId++));
-    return `function#${id}`;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return value;
+/** JSON of `tlsOptions` for a pool key: Buffers (a CA, a key) by content (their toJSON), functions by identity. */
+function keyValue(_key: string, value: unknown): unknown {
+  if (typeof value !== 'function') return value;
+  let id = functionIds.get(value);
+  if (id === undefined) functionIds.set(value, (id = nextFunctionId++));
+  return `function#${id}`;
 }

@@ -92,8 +92,12 @@ function sameValues(a: (string | undefined)[], b: (string | undefined)[]): boole
  * `mailers` entry falls back to, since a mailer takes its options from its entry alone.
  */
 export function defaultSettings(): Settings {
-  return seal(expandUrl(defaultLayer()));
+  // The defaults never change: resolved once (a backend built from a mailer asks for each send).
+  defaults ??= seal(expandUrl(defaultLayer()));
+  return defaults;
 }
+
+let defaults: Settings | null = null;
 
 function defaultLayer(): Layer {
   const layer: Layer = {};
