@@ -192,23 +192,26 @@ describe('smtp pool', () => {
     expect(elapsed).toBeLessThan(5000);
   });
 
-  it('a script that sends through a pool and closes nothing exits by itself, its connections QUIT', async () => {
-    await using smtp = await startSmtpServer();
-    const script = await runnable('pool-exit-entry.ts');
-    const child = spawn(process.execPath, [script, smtp.host, String(smtp.port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  for (const tls of [false, 'starttls'] as const) {
+    it(`a script that sends through a pool and closes nothing exits by itself, its connections QUIT (tls: ${tls})`, async () => {
+      await using smtp = await startSmtpServer({ tls });
+      const script = await runnable('pool-exit-entry.ts');
+      const child = spawn(process.execPath, [script, JSON.stringify(smtp.backendOptions())], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const [code, signal] = await once(child, 'exit');
+      clearTimeout(timer);
+      expect({ code, signal, out: out.trim() }).toEqual({ code: 0, signal: null, out: 'sent 20' });
+      expect(smtp.messages).toHaveLength(20);
+      expect(smtp.messages.every((m) => m.secure === (tls !== false))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(smtp.events.filter((e) => e.type === 'close')).toHaveLength(smtp.connections);
     });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const [code, signal] = await once(child, 'exit');
-    clearTimeout(timer);
-    expect({ code, signal, out: out.trim() }).toEqual({ code: 0, signal: null, out: 'sent 20' });
-    expect(smtp.messages).toHaveLength(20);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(smtp.events.filter((e) => e.type === 'close')).toHaveLength(smtp.connections);
-  });
+  }
 
   it('an idle pool closes its connections after idleTimeout', async () => {
     await using smtp = await startSmtpServer();
