@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
-const packages = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * `entry` (under test/fixtures) bundled into one runnable .mjs, @mail/* from their sources (as
- * vitest runs them), or left to node_modules with MAIL_TEST_DIST=1; other packages stay external.
+ * `entry` (under test/fixtures) bundled into one runnable .mjs: @mail/* from their sources by the
+ * "@mail/source" export condition, as the test run resolves them, or (MAIL_TEST_DIST=1) left to
+ * the built packages in node_modules. nodemailer stays external.
  */
 export async function runnable(entry: string): Promise<string> {
   mkdirSync(`${pkg}node_modules/.cache`, { recursive: true });
@@ -20,18 +20,9 @@ export async function runnable(entry: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    conditions: dist ? [] : ['@mail/source'],
+    external: ['nodemailer', 'nodemailer/*', ...(dist ? ['@mail/*'] : [])],
     logLevel: 'silent',
-    plugins: [
-      {
-        name: 'mail-sources',
-        setup(b) {
-          b.onResolve({ filter: /^@mail\/(core|backend-[a-z]+)$/ }, ({ path }) =>
-            dist ? { external: true } : { path: `${packages}${path.slice('@mail/'.length)}/src/index.ts` },
-          );
-        },
-      },
-    ],
   });
   return outfile;
 }
