@@ -19,7 +19,7 @@ const WINDOW = 8;
 const CONNECT_BACKOFF_MS = 1_000;
 
 /** What became of one message: delivered (with what the send path reported) or failed. */
-export type PoolReport = { delivered: true; args: unknown[] } | { delivered: false; error: unknown };
+export type PoolReport = { delivered: true; args: unknown[] } | { delivered: false; error: unknown; args: unknown[] };
 
 /** What a pool needs: where to connect, how many connections, how fast. */
 export interface PoolConfig {
@@ -42,7 +42,7 @@ class Job {
   readonly #resolve: (reports: (PoolReport | undefined)[]) => void;
 
   constructor(
-    /** Its messages go in order on one connection at a time, a failure stopping the rest (not failSilently). */
+    /** Its messages go in order on one connection at a time, a failure stopping the rest. */
     readonly sequential: boolean,
     size: number,
     pending: number,
@@ -158,13 +158,15 @@ export class SmtpPool {
 
   /**
    * Send a checked batch; resolves, in batch order, to what became of each message (undefined
-   * for one without recipients, skipped as Django does, and for those a failure of a
-   * non-failSilently batch left unsent). Never rejects.
+   * for one without recipients, skipped as Django does, and for those left unsent when a failure
+   * stopped the batch). With `stopOnFailure` (a batch that is neither failSilently nor retried)
+   * the batch goes in order, one connection at a time, and its first failure ends it, as
+   * without a pool; otherwise its messages spread over the connections. Never rejects.
    */
-  send(batch: readonly PreparedMessage[], failSilently: boolean): Promise<(PoolReport | undefined)[]> {
+  send(batch: readonly PreparedMessage[], stopOnFailure: boolean): Promise<(PoolReport | undefined)[]> {
     return new Promise((resolve) => {
       const sendable = batch.flatMap((message, index) => (message.envelope.to.length > 0 ? [{ message, index }] : []));
-      const job = new Job(!failSilently && sendable.length > 1, batch.length, sendable.length, resolve);
+      const job = new Job(stopOnFailure && sendable.length > 1, batch.length, sendable.length, resolve);
       if (sendable.length === 0) return;
       const entries = sendable.map(({ message, index }): Entry => {
         const entry: Entry = { message, job, index, tries: 0, on: null };
@@ -412,7 +414,7 @@ export class SmtpPool {
       delivered(message: PreparedMessage, ...args: unknown[]) {
         pool.#settle(c, message, { delivered: true, args });
       },
-      failed(message: PreparedMessage, error: unknown) {
+      failed(message: PreparedMessage, error: unknown, ...args: unknown[]) {
         const entry = pool.#entries.get(message);
         if (!entry || entry.on !== c) return;
         if ((error as { responseCode?: unknown } | null)?.responseCode === 421) {
@@ -424,7 +426,7 @@ export class SmtpPool {
           pool.#requeue(entry, error);
           throw STOP;
         }
-        pool.#settle(c, message, { delivered: false, error });
+        pool.#settle(c, message, { delivered: false, error, args });
         const { job } = entry;
         if (!job.sequential || job.stopped) return;
         // A failure ends a batch that is not failSilently, as without a pool: the rest is not sent.
@@ -508,7 +510,7 @@ export class SmtpPool {
   #fail(entry: Entry, error: unknown): void {
     this.#unassign(entry);
     this.#entries.delete(entry.message);
-    entry.job.settle(entry, { delivered: false, error });
+    entry.job.settle(entry, { delivered: false, error, args: [] });
     if (entry.job.sequential && !entry.job.stopped) {
       entry.job.stopped = true;
       if (entry.job.rest) {

@@ -22,9 +22,10 @@ import {
   type SmtpBackendOptions,
 } from './smtp-options.js';
 
-/** `outcome.delivered` with whatever the send path passed along for the message. */
+/** `outcome.delivered` / `failed` with whatever the send path passed along for the message. */
 interface Reporting {
   delivered(message: PreparedMessage | undefined, ...args: unknown[]): void;
+  failed(message: PreparedMessage | undefined, error: unknown, ...args: unknown[]): void;
 }
 
 /**
@@ -177,12 +178,12 @@ export class SmtpBackend extends BaseEmailBackend implements Omit<ResolvedSmtpOp
 
   protected override async deliver(batch: PreparedMessage[], outcome: DeliveryOutcome): Promise<void> {
     if (this.pool) {
-      const reports = await this.#sharedPool().send(batch, this.failSilently);
+      const reports = await this.#sharedPool().send(batch, !this.failSilently && this.retry === null);
       // In batch order, so a failure stops the count where it happened, as without a pool.
       reports.forEach((report, i) => {
         if (report === undefined) return;
         if (report.delivered) (outcome as unknown as Reporting).delivered(batch[i], ...report.args);
-        else outcome.failed(batch[i]!, report.error);
+        else (outcome as unknown as Reporting).failed(batch[i], report.error, ...report.args);
       });
       return;
     }

@@ -2,8 +2,8 @@ import { ConfigurationError } from '../errors.js';
 import { closestName, didYouMean } from './closest-name.js';
 import { type AddressEntry, DEFINITIONS, type MailerConfig, type SettingName } from './definitions.js';
 import { parseEmailUrl } from './email-url.js';
-import { resolveRetry } from './retry-options.js';
 import { resolvePool, resolveRateLimit } from './pool-settings.js';
+import { resolveRetry } from './retry-options.js';
 import { MASK, maskMailerOptions, maskSecret, SECRET_SETTINGS, showMasked } from './secrets.js';
 
 const MAILER_KEYS = ['backend', 'options'];
