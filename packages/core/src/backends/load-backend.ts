@@ -46,7 +46,8 @@ export function isBackendClass(value: unknown): value is BackendClass {
  * The one loader: turn what `getConnection()`/`emailBackend`/a mailer names into a backend
  * class. `spec` is a class, an alias, or a module specifier as `import()` takes it (package,
  * subpath, relative or absolute path resolved from the current directory, `file:` URL),
- * optionally followed by `#ExportName`. Bare package specifiers resolve from the current
+ * optionally followed by `#ExportName`; any other URL scheme (`data:`, `http:`, `node:`…) is
+ * refused, since a backend string is code run like an import. Bare package specifiers resolve from the current
  * directory, then from the entry script's directory, then from @mail/core itself.
  *
  * @throws BackendImportError naming the specifier and what to do.
@@ -89,7 +90,8 @@ async function importBackendModule(target: string, original: string): Promise<Re
   if (path.isAbsolute(target) || /^\.\.?([\\/]|$)/.test(target)) {
     return importFile(mustExist(path.resolve(process.cwd(), target), original), original);
   }
-  if (/^[a-z][a-z0-9+.-]+:/i.test(target)) return importOrExplain(target, original, null); // node:, data:, …
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(target);
+  if (scheme) throw refusedScheme(scheme[1]!, original);
 
   const { name, subpath } = splitPackageSpecifier(target);
   const searched = searchDirs();
@@ -115,6 +117,18 @@ async function importBackendModule(target: string, original: string): Promise<Re
   // Not under the user's directories: let the runtime resolve it from @mail/core's own place
   // (a backend installed beside core).
   return importOrExplain(target, original, { name, searched });
+}
+
+/**
+ * A backend string is code, loaded like an import: only what the docs list is accepted. A URL
+ * of another scheme would run whatever it carries (`data:text/javascript,…`) or fetch code
+ * (`http:`, `https:`), and `node:` modules are no backends.
+ */
+function refusedScheme(scheme: string, original: string): BackendImportError {
+  const shown = JSON.stringify(original.length > 60 ? `${original.slice(0, 60)}…` : original);
+  return new BackendImportError(
+    `Email backend ${shown} is refused: "${scheme.toLowerCase()}:" URLs are not loaded. A backend is an alias ('smtp', 'console', …), a package specifier, a path, a file: URL or a class; to use code from elsewhere, import it yourself and pass the class.`,
+  );
 }
 
 function searchDirs(): string[] {
