@@ -12,6 +12,25 @@ export interface DebugMessage {
   alternatives?: readonly ReceivedAlternative[];
 }
 
+// What a terminal may act on: C0 but tab and line feed, DEL, C1 (a lone U+009B is a CSI on
+// many terminals), the Unicode line and paragraph separators, and the bidi controls that reorder
+// what is shown (Trojan Source).
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the network made safe for a terminal, as `less` shows it: C0 controls and DEL in
+ * caret notation (`^[` for ESC, `^M` for CR, `^?` for DEL), the others as `<U+009B>`. Tab and
+ * line feed stay. An escape sequence in a subject or body cannot retitle or clear the terminal.
+ */
+export function showControls(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
+    if (code === 0x7f) return '^?';
+    return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+  });
+}
+
 const START = '---------- MESSAGE FOLLOWS ----------';
 const END = '------------ END MESSAGE ------------';
 
@@ -19,6 +38,7 @@ const END = '------------ END MESSAGE ------------';
  * A message as Python's smtpd DebuggingServer prints it: the envelope as `X-Peer`,
  * `X-MailFrom` and `X-RcptTo`, the headers as received, then the text body decoded (and a
  * line for the HTML alternative and each attachment, rather than their encoded bytes).
+ * Control characters are shown escaped ({@link showControls}), never written to the terminal.
  *
  * @example
  * ```ts
@@ -57,5 +77,6 @@ export function formatMessage(message: DebugMessage): string {
     );
   }
   lines.push(END, '');
-  return lines.join('\n');
+  // Everything but the lines written here comes from the client: shown, never obeyed.
+  return showControls(lines.join('\n'));
 }
