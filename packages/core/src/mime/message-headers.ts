@@ -11,6 +11,8 @@ import { formatDate } from './wire-date.js';
 
 // Headers whose value is a list of addresses: a user value is parsed and re-encoded.
 const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'reply-to', 'sender', 'resent-from', 'resent-to', 'resent-cc']);
+// Blind copies (RFC 5322 §3.6.3, §3.6.6): written, they would show every recipient who got one.
+const BLIND_HEADERS = new Set(['bcc', 'resent-bcc']);
 // RFC 5322 §3.6.2: originator fields hold mailboxes, never groups.
 const MAILBOX_HEADERS = new Set(['from', 'sender', 'resent-from']);
 
@@ -63,16 +65,16 @@ export function messageHeaders(source: BuildSource, settings: Settings): HeaderB
   for (const name of Object.keys(userHeaders)) {
     const value = userHeaders[name] == null ? '' : String(userHeaders[name]);
     const lower = name.toLowerCase();
-    const encode =
-      lower === 'bcc'
-        ? AS_IS // refused below, once headerLine has checked it
-        : ADDRESS_HEADERS.has(lower)
-          ? (v: string) => formatAddressList(splitAddressHeader(v, name), name, MAILBOX_HEADERS.has(lower))
-          : encodeUnstructured;
+    const blind = BLIND_HEADERS.has(lower);
+    const encode = blind
+      ? AS_IS // refused below, once headerLine has checked it
+      : ADDRESS_HEADERS.has(lower)
+        ? (v: string) => formatAddressList(splitAddressHeader(v, name), name, MAILBOX_HEADERS.has(lower))
+        : encodeUnstructured;
     const line = headerLine(name, value, encode);
-    if (lower === 'bcc')
+    if (blind)
       throw new BadHeaderError(
-        'A Bcc header would show the blind copies to every recipient: use the bcc list instead of headers.Bcc.',
+        `A ${name} header would show the blind copies to every recipient: use the bcc list instead of headers[${JSON.stringify(name)}].`,
       );
     // A user header replaces the builder's header of the same name, in place (Django: To, Cc, From, Reply-To).
     const at = raw.findIndex((h) => h.name.toLowerCase() === lower);

@@ -8,11 +8,30 @@ export function isBuildsItself(value: unknown): value is BuildsItself {
   return value !== null && typeof value === 'object' && typeof (value as BuildsItself).message === 'function';
 }
 
+// The attached messages being built, outermost first: building is synchronous, so this is the
+// chain of message/rfc822 parts above the one being built now.
+const building = new Set<BuildsItself>();
+
+/** An attached message built, refusing a message that contains itself (it would never end). */
+function buildAttached(content: BuildsItself): unknown {
+  if (building.has(content)) {
+    throw new TypeError(
+      'An EmailMessage is attached to itself (directly or through the messages it attaches): a message/rfc822 part cannot contain its own message.',
+    );
+  }
+  building.add(content);
+  try {
+    return content.message();
+  } finally {
+    building.delete(content);
+  }
+}
+
 /** An attached message's bytes, embedded as is (RFC 2046 §5.2.1: never base64). */
 export function rfc822Leaf(content: unknown): Leaf {
   let body: Chunk[];
   if (isBuildsItself(content)) {
-    const built = content.message();
+    const built = buildAttached(content);
     if (!(built instanceof BuiltMessage))
       throw new TypeError('A message/rfc822 attachment must be an EmailMessage of @mail/core.');
     body = [...built.chunks];
