@@ -1,17 +1,12 @@
-import {
-  type BackendCapabilities,
-  BaseEmailBackend,
-  type DeliveryOutcome,
-  type EmailMessage,
-  type PreparedMessage,
-} from '@mail/core';
+import { type BackendCapabilities, BaseEmailBackend, type DeliveryOutcome, type PreparedMessage } from '@mail/core';
 import { outbox, type SentMessage } from './outbox.js';
 
 /**
  * An email backend that keeps messages in memory, in {@link outbox}, as Django's
  * `locmem.EmailBackend` keeps them in `mail.outbox`: for tests. Each message is built first
  * (by the base class), so a header injection is rejected as it would be in production; what is
- * kept is a copy, so changing the message afterwards does not change what was "sent". Each kept
+ * kept is a copy taken when `sendMessages()` (or `send()`) was called, so changing the message
+ * afterwards, even while the send is under way, does not change what was "sent". Each kept
  * copy records `sentUsing`: the `mailers` alias it went through, or null.
  *
  * @example
@@ -33,7 +28,8 @@ export class LocmemBackend extends BaseEmailBackend {
 
   protected override async deliver(batch: PreparedMessage[], outcome: DeliveryOutcome): Promise<void> {
     for (const prepared of batch) {
-      const kept = copyMessage(prepared.message) as SentMessage;
+      // The copy taken when sendMessages() was called: later changes to the message do not reach it.
+      const kept = prepared.snapshot as SentMessage;
       kept.sentUsing = this.alias;
       outbox.push(kept);
       viewOfRunningTest()?.push(kept);
@@ -52,31 +48,4 @@ const VIEWS_KEY = Symbol.for('@mail/core.outbox-views');
 function viewOfRunningTest(): SentMessage[] | undefined {
   const views = (globalThis as { [VIEWS_KEY]?: { getStore(): SentMessage[] | undefined } })[VIEWS_KEY];
   return views?.getStore();
-}
-
-/**
- * A copy of the message that later changes to the original do not reach: same class, own
- * properties copied, lists and plain objects (headers, attachment and alternative entries) one
- * level deeper. Content (strings, bytes) is shared: it is not changed in place by the API.
- */
-function copyMessage(message: EmailMessage): EmailMessage {
-  const copy = Object.create(Object.getPrototypeOf(message)) as EmailMessage;
-  for (const key of Reflect.ownKeys(message)) {
-    const descriptor = Object.getOwnPropertyDescriptor(message, key)!;
-    if ('value' in descriptor) descriptor.value = copyValue(descriptor.value);
-    Object.defineProperty(copy, key, descriptor);
-  }
-  return copy;
-}
-
-function copyValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (isPlainObject(item) ? { ...item } : item));
-  if (isPlainObject(value)) return { ...value };
-  return value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

@@ -15,6 +15,11 @@ export interface PreparedMessage<M = EmailMessage> {
   mime: MimeMessage;
   /** Envelope sender and recipients (Bcc included). */
   envelope: Envelope;
+  /**
+   * The message as it was when `sendMessages()` was called: a copy that later changes to the
+   * caller's message do not reach (what a backend that keeps messages, like locmem, keeps).
+   */
+  snapshot: M;
   /** Recipients the backend's `allowedRecipients` took out of the envelope (none when not set). */
   dropped?: string[];
 }

@@ -21,6 +21,7 @@ import {
 } from '../mime/mime-part.js';
 import { getSettings } from '../settings/settings-store.js';
 import type { DeliveryReport } from './delivery-report.js';
+import { reportTo, snapshotMessage } from './snapshot.js';
 
 export {
   type Alternative,
@@ -179,16 +180,23 @@ export class EmailMessage {
   /**
    * Send the message through `connection`, or through a new connection (the default backend,
    * or the mailer named by `using`). Resolves to the number of messages sent: 0 when there
-   * are no recipients.
+   * are no recipients. What is sent is the message as it is at this call: changing it while the
+   * send is under way (`msg.to = [next]; msg.send()` in a loop) changes only later sends.
    */
   async send({ failSilently = false, using }: SendOptions = {}): Promise<number> {
     checkConnectionChoice({ connection: this.connection, using, failSilently }); // even with nothing to send
     if (this.recipients().length === 0) return 0; // Don't bother creating the network connection.
+    // Taken before the first await: the connection is found asynchronously.
+    const sending = snapshotMessage(this);
     // The upward edge (see the top of this file), loaded on first send: it keeps the backends and
     // the loader out of a cold import of the message classes.
     const { connectionFor } = await import('../connection.js');
-    const connection = await connectionFor({ connection: this.connection, using, failSilently });
-    return connection.sendMessages([this]);
+    const connection = await connectionFor({ connection: sending.connection, using, failSilently });
+    try {
+      return await connection.sendMessages([sending]);
+    } finally {
+      reportTo(this, sending);
+    }
   }
 
   /**
