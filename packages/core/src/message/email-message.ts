@@ -21,7 +21,7 @@ import {
 } from '../mime/mime-part.js';
 import { getSettings } from '../settings/settings-store.js';
 import type { DeliveryReport } from './delivery-report.js';
-import { reportTo, snapshotMessage } from './snapshot.js';
+import { sendingCopy } from './snapshot.js';
 
 export {
   type Alternative,
@@ -187,15 +187,15 @@ export class EmailMessage {
     checkConnectionChoice({ connection: this.connection, using, failSilently }); // even with nothing to send
     if (this.recipients().length === 0) return 0; // Don't bother creating the network connection.
     // Taken before the first await: the connection is found asynchronously.
-    const sending = snapshotMessage(this);
+    const sending = sendingCopy(this);
     // The upward edge (see the top of this file), loaded on first send: it keeps the backends and
     // the loader out of a cold import of the message classes.
     const { connectionFor } = await import('../connection.js');
-    const connection = await connectionFor({ connection: sending.connection, using, failSilently });
+    const connection = await connectionFor({ connection: sending.copy.connection, using, failSilently });
     try {
-      return await connection.sendMessages([sending]);
+      return await connection.sendMessages([sending.copy]);
     } finally {
-      reportTo(this, sending);
+      sending.giveBack();
     }
   }
 

@@ -19,12 +19,24 @@ export function snapshotMessage<M extends EmailMessage>(message: M): M {
 }
 
 /**
- * What the backend recorded on the copy `send()` sent (its `delivery` report), given to the
- * caller's message as well.
+ * A copy for `send()` to send, and `giveBack()` to run once it is sent: what the backend (or a
+ * hook) recorded on the copy (`delivery`, the queue's job id) is recorded on `message` as well.
+ * Only what changed on the copy is given back, so the caller's later changes are kept.
  */
-export function reportTo(message: EmailMessage, sent: EmailMessage): void {
-  if (Object.hasOwn(sent, 'delivery'))
-    (message as { delivery?: unknown }).delivery = (sent as { delivery?: unknown }).delivery;
+export function sendingCopy<M extends EmailMessage>(message: M): { copy: M; giveBack(): void } {
+  const copy = snapshotMessage(message);
+  const taken = new Map<PropertyKey, unknown>();
+  for (const key of Reflect.ownKeys(copy)) taken.set(key, (copy as Record<PropertyKey, unknown>)[key]);
+  return {
+    copy,
+    giveBack() {
+      for (const key of Reflect.ownKeys(copy)) {
+        const descriptor = Object.getOwnPropertyDescriptor(copy, key)!;
+        if (taken.has(key) && 'value' in descriptor && descriptor.value === taken.get(key)) continue;
+        Object.defineProperty(message, key, descriptor);
+      }
+    },
+  };
 }
 
 function copyOf(message: object, seen: Map<object, object>): object {
