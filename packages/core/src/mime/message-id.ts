@@ -42,15 +42,3 @@ export function makeMessageId(): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `<${Date.now().toString(36)}.${counter.toString(36)}.${PROCESS_TAG}@${messageIdDomain()}>`;
 }
-
-let boundaryCounter = 0;
-
-/**
- * A new multipart boundary (RFC 2046 §5.1.1), unique in this process and random across
- * processes, so it cannot occur in the parts it separates (base64 and quoted-printable
- * cannot produce `--=_`).
- */
-export function makeBoundary(): string {
-  boundaryCounter = (boundaryCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `=_mail_${PROCESS_TAG}_${boundaryCounter.toString(36)}`;
-}

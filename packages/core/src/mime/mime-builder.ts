@@ -12,6 +12,7 @@ import {
   multipart,
   type Part,
   relate,
+  settleBoundaries,
   transferEncodingLine,
   writeBody,
 } from './mime-tree.js';
@@ -75,6 +76,7 @@ export function buildMessage(source: BuildSource): BuiltMessage {
     }
   }
   const root = messageTree(source, charset);
+  settleBoundaries(root); // before the first line that names a boundary is written
   const { raw, wire, userNames } = messageHeaders(source, settings);
   if (root.multi && userNames.has('content-type')) {
     // Its boundary is the builder's: a user Content-Type would make the parts unreadable.

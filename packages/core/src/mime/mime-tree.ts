@@ -1,6 +1,6 @@
 import { AS_IS, headerLine } from '../headers/header-line.js';
+import { makeBoundary } from './boundary.js';
 import type { Chunk } from './built-message.js';
-import { makeBoundary } from './message-id.js';
 
 /** A leaf part: its content headers and body chunks. */
 export interface Leaf {
@@ -24,6 +24,9 @@ export interface Multi {
   multi: true;
   contentType: string;
   boundary: string;
+  subtype: string;
+  /** Parameters after the boundary, wire form (`; type="text/html"`). */
+  extraParams: string;
   parts: Part[];
 }
 
@@ -32,10 +35,45 @@ export type Part = Leaf | Multi;
 
 export const CRLF = '\r\n';
 
-/** A multipart of these parts, with a fresh boundary. */
+/** A multipart of these parts, with a fresh boundary (checked against them by {@link settleBoundaries}). */
 export function multipart(subtype: string, parts: Part[], extraParams = ''): Multi {
-  const boundary = makeBoundary();
-  return { multi: true, contentType: `multipart/${subtype}; boundary="${boundary}"${extraParams}`, boundary, parts };
+  const part: Multi = { multi: true, contentType: '', boundary: '', subtype, extraParams, parts };
+  setBoundary(part, makeBoundary());
+  return part;
+}
+
+function setBoundary(part: Multi, boundary: string): void {
+  part.boundary = boundary;
+  part.contentType = `multipart/${part.subtype}; boundary="${boundary}"${part.extraParams}`;
+}
+
+/**
+ * RFC 2046 §5.1.1: a boundary must not occur in the parts it encloses. Run on the finished
+ * tree: a multipart whose delimiter (`--` and its boundary) occurs in a part written as it is
+ * (7bit or 8bit text, an attached message) or in a nested boundary gets a new boundary, until
+ * none holds it. Boundaries are random, so this happens only to content made to hold one; it
+ * can then never end a part early or inject one. Base64 and quoted-printable parts need no look:
+ * neither can write `=_`, which every boundary starts with.
+ */
+export function settleBoundaries(part: Part): void {
+  if (!part.multi) return;
+  for (const child of part.parts) settleBoundaries(child);
+  while (holds(part.parts, `--${part.boundary}`)) setBoundary(part, makeBoundary());
+}
+
+// Chunk by chunk is enough: chunks meet at line breaks and delimiters (see writeBody, the builder
+// and BuiltMessage), and a delimiter holds no line break.
+function holds(parts: readonly Part[], delimiter: string): boolean {
+  for (const part of parts) {
+    if (part.multi) {
+      if (`--${part.boundary}`.startsWith(delimiter) || holds(part.parts, delimiter)) return true;
+    } else if (part.transferEncoding !== 'base64' && part.transferEncoding !== 'quoted-printable') {
+      for (const chunk of part.body) {
+        if ((typeof chunk === 'string' || Buffer.isBuffer(chunk)) && chunk.includes(delimiter)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** The Content-Type line of a part, wire form, without CRLF. */

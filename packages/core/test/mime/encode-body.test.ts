@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { wrap as nodemailerWrap } from 'nodemailer/lib/base64';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
+import { makeBoundary } from '../../src/mime/boundary.js';
 import {
   encodeTextBody,
   hasLongLine,
@@ -13,7 +14,7 @@ import {
   wrappedBase64Length,
 } from '../../src/mime/encode-body.js';
 import { guessMimetype } from '../../src/mime/guess-type.js';
-import { makeBoundary, makeMessageId, messageIdDomain } from '../../src/mime/message-id.js';
+import { makeMessageId, messageIdDomain } from '../../src/mime/message-id.js';
 import { formatDate } from '../../src/mime/wire-date.js';
 
 describe('wrapBase64', () => {
