@@ -36,6 +36,17 @@ const HOSTILE: Array<[string, () => EmailMessage, typeof BadHeaderError | typeof
     () => fixedMessage({ to: ['a@example.com, evil@attacker.example'] }),
     InvalidAddressError,
   ],
+  [
+    'a group in bcc (one RCPT TO per member)',
+    () => fixedMessage({ bcc: ['all: a@example.com, evil@attacker.example;'] }),
+    InvalidAddressError,
+  ],
+  ['an address only in a comment', () => fixedMessage({ cc: ['(evil@attacker.example)'] }), InvalidAddressError],
+  [
+    "an unquoted '@' in a display name",
+    () => fixedMessage({ to: ['evil@attacker.example <a@example.com>'] }),
+    InvalidAddressError,
+  ],
 ];
 
 describe('bad input is refused before anything is sent, failSilently or not', () => {

@@ -13,6 +13,8 @@ export type AddressInput = string | readonly [name: string, address: string];
 export interface Mailbox {
   name: string;
   address: string;
+  /** Its comments as written (`(Sales)`), kept in the header as Django keeps them; absent when none. */
+  comment?: string;
 }
 
 /** An RFC 5322 §3.4 group: `Name: a@x, b@y;`. */
@@ -94,43 +96,90 @@ function validAddress(address: string, input: string, field: string): string {
   return result;
 }
 
-/**
- * The `<…>` parts of an entry outside quoted strings and comments. addressparser reads
- * `a, b <evil@x> <victim@y>` as one mailbox at evil@x; the caller refuses more than one.
- */
-function angleAddresses(input: string): string[] {
-  const found: string[] = [];
-  let quoted = false;
-  let comment = 0;
-  let start = -1;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (c === '\\' && (quoted || comment)) i++;
-    else if (quoted) quoted = c !== '"';
-    else if (comment) comment += c === '(' ? 1 : c === ')' ? -1 : 0;
-    else if (c === '"') quoted = true;
-    else if (c === '(') comment = 1;
-    else if (c === '<') start = i + 1;
-    else if (c === '>' && start !== -1) {
-      found.push(input.slice(start, i).trim());
-      start = -1;
-    }
-  }
-  return found;
+/** An entry read at its top level (outside quoted strings, comments and `<…>`). */
+interface Scan {
+  /** The entry with each comment replaced by a space. */
+  text: string;
+  /** The comments, parentheses included, in order. */
+  comments: string[];
+  /** The `<…>` parts. addressparser reads `a, b <evil@x> <victim@y>` as one mailbox at evil@x; the caller refuses more than one. */
+  angles: string[];
+  /** Where the top level holds these characters (-1: nowhere). */
+  at: number;
+  colon: number;
+  semicolon: number;
+  firstAngle: number;
 }
 
+function scanEntry(input: string, field: string): Scan {
+  const scan: Scan = { text: '', comments: [], angles: [], at: -1, colon: -1, semicolon: -1, firstAngle: -1 };
+  let quoted = false;
+  let start = -1; // inside <…>: where its text starts
+  let text = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (quoted) {
+      text += c;
+      if (c === '\\' && i + 1 < input.length) text += input[++i];
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '(' && start === -1) {
+      // RFC 5322 §3.2.2: comments nest, and a backslash quotes the next character.
+      let depth = 0;
+      let j = i;
+      for (; j < input.length; j++) {
+        const d = input[j];
+        if (d === '\\') j++;
+        else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      if (j >= input.length) {
+        throw new InvalidAddressError(
+          `Invalid address ${JSON.stringify(input)} in ${field}: a comment '(' is not closed; quote a display name holding '(' or pass [name, address].`,
+        );
+      }
+      scan.comments.push(input.slice(i, j + 1));
+      text += ' ';
+      i = j;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '<') {
+      if (scan.firstAngle === -1) scan.firstAngle = text.length;
+      start = i + 1;
+    } else if (c === '>' && start !== -1) {
+      scan.angles.push(input.slice(start, i).trim());
+      start = -1;
+    } else if (start === -1) {
+      if (c === '@' && scan.at === -1) scan.at = text.length;
+      else if (c === ':' && scan.colon === -1) scan.colon = text.length;
+      else if (c === ';' && scan.semicolon === -1) scan.semicolon = text.length;
+    }
+    text += c;
+  }
+  scan.text = text;
+  return scan;
+}
+
+// A comment kept in the header: printable ASCII (Django rewrites non-ASCII headers without
+// them), and nothing a reader could take for an address.
+const KEPT_COMMENT = /^[\x20-\x7e]*$/;
+const ADDRESS_LIKE = /[@<>]/;
+
 /**
- * Parse one address entry: `'addr'`, `'Name <addr>'`, a group `'Team: a@x, b@y;'`, or a
- * `[name, addr]` pair. Line breaks are a {@link BadHeaderError}; anything else malformed (two
- * addresses where one is expected, an empty local part) an {@link InvalidAddressError}. The
- * domain is returned as IDNA A-labels.
+ * Parse one address entry: `'addr'`, `'Name <addr>'` (comments kept), a `[name, addr]` pair,
+ * or, with `allowGroup` (a header override such as `headers.To`), a group `'Team: a@x, b@y;'`.
+ * One entry is one mailbox, as Django's `sanitize_address` requires: a group, an address inside
+ * a comment, an `@` or `;` outside quotes in a display name are an {@link InvalidAddressError};
+ * line breaks a {@link BadHeaderError}. The domain is returned as IDNA A-labels.
  *
  * @example
  * ```ts
  * parseAddress('Zoë <zoe@bücher.de>', 'to'); // { name: 'Zoë', address: 'zoe@xn--bcher-kva.de' }
  * ```
  */
-export function parseAddress(input: AddressInput, field: string, mailboxOnly = false): ParsedAddress {
+export function parseAddress(input: AddressInput, field: string, allowGroup = false): ParsedAddress {
   if (Array.isArray(input)) {
     const [name, address] = input as readonly [string, string];
     if (typeof name !== 'string' || typeof address !== 'string') {
@@ -138,7 +187,7 @@ export function parseAddress(input: AddressInput, field: string, mailboxOnly = f
     }
     checkHeaderValue(field, name); // INJECTION GUARD: display name
     const bare = parseAddress(address, field);
-    if ('group' in bare || bare.name) {
+    if ('group' in bare || bare.name || bare.comment) {
       throw new InvalidAddressError(
         `Invalid address ${JSON.stringify(address)} in ${field}: expected a bare address in the pair.`,
       );
@@ -149,55 +198,71 @@ export function parseAddress(input: AddressInput, field: string, mailboxOnly = f
     throw new TypeError(`An address in ${field} must be a string, got ${input === null ? 'null' : typeof input}.`);
   }
   checkHeaderValue(field, input); // INJECTION GUARD: the whole entry, display name included
-  const parsed = addressparser(input);
+  const scan = scanEntry(input, field);
+  const bad = (why: string) => new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: ${why}`);
+  // RFC 5322 §3.4: a group ends with ';'. Without one, 'Support: Team <a@x>' is a display name
+  // holding a colon (a template such as `${name} <a@x>`), never a group: a group would make
+  // clients show "Support" alone, and in From it is invalid (RFC 5322 §3.6.2).
+  const isGroup = scan.colon !== -1 && scan.semicolon > scan.colon && scan.text.trimEnd().endsWith(';');
+  if (isGroup && !allowGroup) {
+    throw bad(
+      'a group (several recipients) is not allowed here, only one mailbox: give each address as its own list item.',
+    );
+  }
+  if (!isGroup) {
+    if (scan.semicolon !== -1) throw bad("a ';' outside quotes; quote the display name or pass [name, address].");
+    // Django refuses it too: 'to@other.com <to@example.com>' must not show one address and deliver to another.
+    if (scan.firstAngle !== -1 && scan.at !== -1 && scan.at < scan.firstAngle)
+      throw bad('an \'@\' outside quotes in the display name; quote it ("a@b" <c@d>) or pass [name, address].');
+  }
+  // Comments are never addresses: the entry is read without them.
+  const parsed = addressparser(scan.comments.length ? scan.text : input);
   if (parsed.length !== 1) {
-    throw new InvalidAddressError(
+    throw bad(
       parsed.length === 0
-        ? `Invalid address ${JSON.stringify(input)} in ${field}: no address found.`
-        : `Invalid address ${JSON.stringify(input)} in ${field}: expected one address, found ${parsed.length}. Give each address as its own list item.`,
+        ? 'no address found.'
+        : `expected one address, found ${parsed.length}. Give each address as its own list item.`,
     );
   }
   const entry = parsed[0];
   if (!entry.group) {
     // The address must be the one in the (only) <…>: a display name must never redirect mail.
-    const angles = angleAddresses(input);
+    const { angles } = scan;
     if (angles.length > 1 || (angles.length === 1 && angles[0] !== entry.address)) {
-      throw new InvalidAddressError(
-        `Invalid address ${JSON.stringify(input)} in ${field}: expected one <address>, found ${angles.length}. Quote a display name that holds '<', ',' or '@', or pass [name, address].`,
+      throw bad(
+        `expected one <address>, found ${angles.length}. Quote a display name that holds '<', ',' or '@', or pass [name, address].`,
       );
     }
   }
-  // RFC 5322 §3.4: a group ends with ';'. Without one, 'Support: Team <a@x>' is a display name
-  // holding a colon (a template such as `${name} <a@x>`), never a group: a group would make
-  // clients show "Support" alone, and in From it is invalid (RFC 5322 §3.6.2).
-  if (entry.group && !input.trimEnd().endsWith(';')) {
+  if (entry.group && !isGroup) {
     const lt = input.lastIndexOf('<');
     if (entry.group.length !== 1 || lt === -1 || entry.group[0].group) {
-      throw new InvalidAddressError(
-        `Invalid address ${JSON.stringify(input)} in ${field}: a ':' outside quotes starts a group; quote the display name ("Name: x" <a@example.com>) or pass [name, address].`,
+      throw bad(
+        `a ':' outside quotes starts a group; quote the display name ("Name: x" <a@example.com>) or pass [name, address].`,
       );
     }
-    const name = input
-      .slice(0, lt)
+    const name = scan.text
+      .slice(0, scan.firstAngle)
       .trim()
       .replace(/^"(.*)"$/, '$1');
-    return toMailbox(name, entry.group[0].address, input, field);
-  }
-  if (entry.group && mailboxOnly) {
-    throw new InvalidAddressError(
-      `Invalid address ${JSON.stringify(input)} in ${field}: a group is not allowed here, only one mailbox.`,
-    );
+    return withComment(toMailbox(name, entry.group[0].address, input, field), scan.comments);
   }
   if (entry.group) {
     const group: Mailbox[] = [];
     for (const member of entry.group) {
-      if (member.group)
-        throw new InvalidAddressError(`Invalid address ${JSON.stringify(input)} in ${field}: nested groups.`);
+      if (member.group) throw bad('nested groups.');
       group.push(toMailbox(member.name, member.address, input, field));
     }
     return { name: entry.name, group };
   }
-  return toMailbox(entry.name, entry.address, input, field);
+  return withComment(toMailbox(entry.name, entry.address, input, field), scan.comments);
+}
+
+/** A mailbox with the entry's comments, when they may be written again as they are. */
+function withComment(mailbox: Mailbox, comments: string[]): Mailbox {
+  const kept = comments.filter((c) => KEPT_COMMENT.test(c) && !ADDRESS_LIKE.test(c));
+  if (kept.length) mailbox.comment = kept.join(' ');
+  return mailbox;
 }
 
 function toMailbox(name: string, address: string, input: string, field: string): Mailbox {
@@ -211,11 +276,11 @@ function toMailbox(name: string, address: string, input: string, field: string):
 }
 
 /**
- * The bare addresses of an entry (the mailbox, or a group's members), IDNA domains, no display
- * names: what goes in the SMTP envelope.
+ * The bare address of an entry (one mailbox: a group is refused), IDNA domain, no display
+ * name: what goes in the SMTP envelope.
  */
-export function bareAddresses(input: AddressInput, field: string, mailboxOnly = false): string[] {
-  const entry = parsedOf(input, field, mailboxOnly);
+export function bareAddresses(input: AddressInput, field: string): string[] {
+  const entry = parsedOf(input, field, false);
   return 'group' in entry ? entry.group.map((m) => m.address) : [entry.address];
 }
 
@@ -225,12 +290,12 @@ export function bareAddresses(input: AddressInput, field: string, mailboxOnly = 
  * recipients recur message after message. Only successes are kept, so an error always names the
  * field it was asked for; entries are frozen, as they are shared.
  */
-function parsedOf(input: AddressInput, field: string, mailboxOnly: boolean): ParsedAddress {
-  if (typeof input !== 'string') return parseAddress(input, field, mailboxOnly);
-  const cache = mailboxOnly ? parsedMailboxCache : parsedCache;
+function parsedOf(input: AddressInput, field: string, allowGroup: boolean): ParsedAddress {
+  if (typeof input !== 'string') return parseAddress(input, field, allowGroup);
+  const cache = allowGroup ? parsedGroupCache : parsedCache;
   let entry = cache.get(input);
   if (entry === undefined) {
-    entry = parseAddress(input, field, mailboxOnly);
+    entry = parseAddress(input, field, allowGroup);
     if ('group' in entry) {
       for (const member of entry.group) Object.freeze(member);
       Object.freeze(entry.group);
@@ -243,28 +308,35 @@ function parsedOf(input: AddressInput, field: string, mailboxOnly: boolean): Par
 }
 
 const parsedCache = new Map<string, ParsedAddress>();
-const parsedMailboxCache = new Map<string, ParsedAddress>();
+const parsedGroupCache = new Map<string, ParsedAddress>();
 
 function formatMailbox(m: Mailbox): string {
+  if (m.comment)
+    return m.name ? `${encodeDisplayName(m.name)} ${m.comment} <${m.address}>` : `${m.address} ${m.comment}`;
   return m.name ? `${encodeDisplayName(m.name)} <${m.address}>` : m.address;
 }
 
 /**
- * Format an address entry for a header, as Django's `sanitize_address` does: display name
- * encoded (RFC 2047) or quoted where needed, domain as IDNA A-labels, groups kept.
+ * Format an address for a header, as Django's `sanitize_address` does: one mailbox, display
+ * name encoded (RFC 2047) or quoted where needed, comments kept, domain as IDNA A-labels.
  *
  * @example
  * ```ts
  * formatAddress(['Zoë Ünïcode', 'zoe@example.com']); // '=?UTF-8?Q?Zo=C3=AB_=C3=9Cn=C3=AFcode?= <zoe@example.com>'
  * ```
  */
-export function formatAddress(input: AddressInput, field = 'address', mailboxOnly = false): string {
-  if (typeof input !== 'string') return formatUncached(input, field, mailboxOnly);
+export function formatAddress(input: AddressInput, field = 'address'): string {
+  return formatEntry(input, field, false);
+}
+
+/** {@link formatAddress}, or with `allowGroup` a group too (in a header override). */
+function formatEntry(input: AddressInput, field: string, allowGroup: boolean): string {
+  if (typeof input !== 'string') return formatUncached(input, field, allowGroup);
   // The same sender and recipients recur message after message; parsing is the costly part.
-  const cache = mailboxOnly ? mailboxCache : formatCache;
+  const cache = allowGroup ? groupCache : formatCache;
   let formatted = cache.get(input);
   if (formatted === undefined) {
-    formatted = formatUncached(input, field, mailboxOnly);
+    formatted = formatUncached(input, field, allowGroup);
     if (cache.size >= FORMAT_CACHE_ENTRIES) cache.clear();
     cache.set(input, formatted);
   }
@@ -274,10 +346,10 @@ export function formatAddress(input: AddressInput, field = 'address', mailboxOnl
 const FORMAT_CACHE_ENTRIES = 1024;
 // Only successful results are kept, so errors (which name the field) are always computed afresh.
 const formatCache = new Map<string, string>();
-const mailboxCache = new Map<string, string>();
+const groupCache = new Map<string, string>();
 
-function formatUncached(input: AddressInput, field: string, mailboxOnly: boolean): string {
-  const entry = parsedOf(input, field, mailboxOnly);
+function formatUncached(input: AddressInput, field: string, allowGroup: boolean): string {
+  const entry = parsedOf(input, field, allowGroup);
   if ('group' in entry) return `${encodeDisplayName(entry.name)}: ${entry.group.map(formatMailbox).join(', ')};`;
   return formatMailbox(entry);
 }
@@ -286,14 +358,15 @@ function formatUncached(input: AddressInput, field: string, mailboxOnly: boolean
 export const sanitizeAddress = formatAddress;
 
 /**
- * Format a header's list of addresses (empty entries dropped), comma-separated, for the wire.
- * A header override given as one string may hold several addresses; it is split first.
+ * Format a header's list of addresses (empty entries dropped), comma-separated, for the wire:
+ * one mailbox an entry, or with `allowGroup` (a header override, split first by
+ * {@link splitAddressHeader}) groups too, such as `undisclosed-recipients:;`.
  */
-export function formatAddressList(list: readonly AddressInput[], field: string, mailboxOnly = false): string {
+export function formatAddressList(list: readonly AddressInput[], field: string, allowGroup = false): string {
   const out: string[] = [];
   for (const item of list) {
     if (item === '' || item === null || item === undefined) continue;
-    out.push(formatAddress(item, field, mailboxOnly));
+    out.push(formatEntry(item, field, allowGroup));
   }
   return out.join(', ');
 }

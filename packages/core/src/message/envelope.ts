@@ -23,7 +23,7 @@ export interface Envelope {
  */
 export function envelopeOf(message: EmailMessage): Envelope {
   const fromEmail = message.fromEmail ?? getSettings().defaultFromEmail;
-  const from = bareAddresses(fromEmail, 'fromEmail', true);
+  const from = bareAddresses(fromEmail, 'fromEmail');
   if (from.length !== 1) {
     throw new InvalidAddressError(
       `Invalid fromEmail ${JSON.stringify(fromEmail)}: the sender must be exactly one address.`,

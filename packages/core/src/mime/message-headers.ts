@@ -13,7 +13,7 @@ import { formatDate } from './wire-date.js';
 const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'reply-to', 'sender', 'resent-from', 'resent-to', 'resent-cc']);
 // Blind copies (RFC 5322 §3.6.3, §3.6.6): written, they would show every recipient who got one.
 const BLIND_HEADERS = new Set(['bcc', 'resent-bcc']);
-// RFC 5322 §3.6.2: originator fields hold mailboxes, never groups.
+// RFC 5322 §3.6.2: originator fields hold mailboxes, never groups (other overrides may: `undisclosed-recipients:;`).
 const MAILBOX_HEADERS = new Set(['from', 'sender', 'resent-from']);
 
 /** The message's own header block (not the content headers): as set, and as wire lines. */
@@ -41,7 +41,7 @@ export function messageHeaders(source: BuildSource, settings: Settings): HeaderB
   };
   set('Subject', source.subject ?? ''); // RFC 5322 §3.6.5: always present here, empty or not
   const fromEmail = source.fromEmail ?? settings.defaultFromEmail;
-  set('From', fromEmail, formatAddress(fromEmail, 'from', true)); // RFC 5322 §3.6.2: a mailbox, never a group
+  set('From', fromEmail, formatAddress(fromEmail, 'from')); // RFC 5322 §3.6.2: a mailbox, never a group
   if (source.to?.length) set('To', source.to.join(', '), formatAddressList(source.to, 'to'));
   if (source.cc?.length) set('Cc', source.cc.join(', '), formatAddressList(source.cc, 'cc'));
   if (source.replyTo?.length) set('Reply-To', source.replyTo.join(', '), formatAddressList(source.replyTo, 'reply-to'));
@@ -69,7 +69,7 @@ export function messageHeaders(source: BuildSource, settings: Settings): HeaderB
     const encode = blind
       ? AS_IS // refused below, once headerLine has checked it
       : ADDRESS_HEADERS.has(lower)
-        ? (v: string) => formatAddressList(splitAddressHeader(v, name), name, MAILBOX_HEADERS.has(lower))
+        ? (v: string) => formatAddressList(splitAddressHeader(v, name), name, !MAILBOX_HEADERS.has(lower))
         : encodeUnstructured;
     const line = headerLine(name, value, encode);
     if (blind)

@@ -32,8 +32,8 @@ describe('parseAddress', () => {
     expect(parseAddress('django', 'to')).toEqual({ name: '', address: 'django' });
   });
 
-  it('reads a group', () => {
-    expect(parseAddress('Team: a@x.example, B <b@y.example>;', 'to')).toEqual({
+  it('reads a group where a header override allows one', () => {
+    expect(parseAddress('Team: a@x.example, B <b@y.example>;', 'to', true)).toEqual({
       name: 'Team',
       group: [
         { name: '', address: 'a@x.example' },
@@ -47,14 +47,15 @@ describe('parseAddress', () => {
       name: 'Support: Team',
       address: 'noreply@example.com',
     });
-    expect(formatAddress('Support: Team <noreply@example.com>', 'from', true)).toBe(
+    expect(formatAddress('Support: Team <noreply@example.com>', 'from')).toBe(
       '"Support: Team" <noreply@example.com>',
     );
     expect(() => parseAddress('Support: a@x.example, b@y.example', 'to')).toThrow(InvalidAddressError);
   });
 
-  it('refuses a group where one mailbox is required (From)', () => {
-    expect(() => parseAddress('Team: a@x.example;', 'from', true)).toThrow(/only one mailbox/);
+  it('refuses a group where one mailbox is required (every list entry, From)', () => {
+    expect(() => parseAddress('Team: a@x.example;', 'from')).toThrow(/only one mailbox/);
+    expect(() => parseAddress('Team: a@x.example;', 'to')).toThrow(/only one mailbox/);
   });
 
   it('counts the length limit in octets', () => {
@@ -122,8 +123,10 @@ describe('formatAddress (sanitize_address)', () => {
     expect(sanitizeAddress('to@example.com')).toBe('to@example.com');
   });
 
-  it('formats groups and lists, dropping empty entries', () => {
-    expect(formatAddressList(['a@x.example', '', 'Team: b@y.example;'], 'to')).toBe('a@x.example, Team: b@y.example;');
+  it('formats lists, dropping empty entries, and groups where a header override allows them', () => {
+    expect(formatAddressList(['a@x.example', '', 'b@y.example'], 'to')).toBe('a@x.example, b@y.example');
+    expect(formatAddressList(['a@x.example', 'Team: b@y.example;'], 'to', true)).toBe('a@x.example, Team: b@y.example;');
+    expect(() => formatAddressList(['Team: b@y.example;'], 'to')).toThrow(/only one mailbox/);
   });
 
   it('gives the same answer from its cache and keeps errors fresh', () => {

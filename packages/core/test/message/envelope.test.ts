@@ -39,9 +39,9 @@ describe('envelopeOf', () => {
     expect(envelopeOf(message).from).toBe('site@example.com');
   });
 
-  it('expands groups to their members', () => {
+  it('refuses a group: one entry is one mailbox, never a fan-out of recipients', () => {
     const message = new EmailMessage({ fromEmail: 'from@example.com', to: ['Team: a@x.example, b@y.example;'] });
-    expect(envelopeOf(message).to).toEqual(['a@x.example', 'b@y.example']);
+    expect(() => envelopeOf(message)).toThrow(InvalidAddressError);
   });
 
   it('keeps a quoted local part holding an @ at the domain the header shows', async () => {
