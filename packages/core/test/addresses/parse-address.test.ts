@@ -47,9 +47,7 @@ describe('parseAddress', () => {
       name: 'Support: Team',
       address: 'noreply@example.com',
     });
-    expect(formatAddress('Support: Team <noreply@example.com>', 'from')).toBe(
-      '"Support: Team" <noreply@example.com>',
-    );
+    expect(formatAddress('Support: Team <noreply@example.com>', 'from')).toBe('"Support: Team" <noreply@example.com>');
     expect(() => parseAddress('Support: a@x.example, b@y.example', 'to')).toThrow(InvalidAddressError);
   });
 
@@ -125,7 +123,9 @@ describe('formatAddress (sanitize_address)', () => {
 
   it('formats lists, dropping empty entries, and groups where a header override allows them', () => {
     expect(formatAddressList(['a@x.example', '', 'b@y.example'], 'to')).toBe('a@x.example, b@y.example');
-    expect(formatAddressList(['a@x.example', 'Team: b@y.example;'], 'to', true)).toBe('a@x.example, Team: b@y.example;');
+    expect(formatAddressList(['a@x.example', 'Team: b@y.example;'], 'to', true)).toBe(
+      'a@x.example, Team: b@y.example;',
+    );
     expect(() => formatAddressList(['Team: b@y.example;'], 'to')).toThrow(/only one mailbox/);
   });
 

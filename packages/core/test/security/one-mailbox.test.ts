@@ -57,7 +57,9 @@ describe('one to/cc/bcc entry is one mailbox', () => {
   it('a comment in a display name is kept, as Django keeps it', async () => {
     expect(formatAddress('Name (Comment) <to@example.com>')).toBe('Name (Comment) <to@example.com>');
     expect(formatAddress('to@example.com (Sales)')).toBe('to@example.com (Sales)');
-    expect(formatAddress('Zoë (Vertrieb) <zoe@example.com>')).toMatch(/^=\?UTF-8\?.+\?= \(Vertrieb\) <zoe@example\.com>$/);
+    expect(formatAddress('Zoë (Vertrieb) <zoe@example.com>')).toMatch(
+      /^=\?UTF-8\?.+\?= \(Vertrieb\) <zoe@example\.com>$/,
+    );
     expect(envelope('Name (Comment) <to@example.com>')).toEqual(['to@example.com']);
     const { raw } = await header('Name (Comment) <to@example.com>');
     expect(raw).toContain('To: Name (Comment) <to@example.com>');
