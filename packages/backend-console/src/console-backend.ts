@@ -4,6 +4,7 @@ import {
   type BackendOptions,
   BaseEmailBackend,
   type CommonBackendOptions,
+  type MimeMessage,
   type PreparedMessage,
 } from '@mail/core';
 
@@ -24,8 +25,10 @@ export type ConsoleBackendOptions = CommonBackendOptions & {
 /**
  * An email backend that writes each message to a stream (stdout by default) instead of sending
  * it, as Django's `console.EmailBackend` does: the message's bytes (CRLF line endings, as on the
- * wire), then a line of 79 `-`. Each message goes out in one `write()`, so sends running at the
- * same time, even through different backends sharing the stream, never interleave.
+ * wire), then a line of 79 `-`. A message held in memory goes out in one `write()`; one with
+ * `attachFile` files or streams is streamed chunk by chunk (never held whole), each write
+ * awaited. Messages to one stream are written one after another, so sends running at the same
+ * time, even through different backends sharing the stream, never interleave.
  *
  * @example
  * ```ts
@@ -35,8 +38,6 @@ export type ConsoleBackendOptions = CommonBackendOptions & {
  * ```
  */
 export class ConsoleBackend extends BaseEmailBackend {
-  /** The name in send events and delivery reports. */
-  static override readonly backendName: string = 'console';
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = ['stream'];
 
@@ -54,17 +55,45 @@ export class ConsoleBackend extends BaseEmailBackend {
     this.stream = stream;
   }
 
-  protected override async deliverOne({ mime }: PreparedMessage): Promise<void> {
-    await writeMessage(this.stream, await mime.asBytes());
+  protected override deliverOne({ mime }: PreparedMessage): Promise<void> {
+    return inTurn(this.stream, () => writeMessage(this.stream, mime));
   }
 }
 
-/** Write one message and its separator in a single write, resolving when the stream took it. */
-export function writeMessage(stream: Writable, bytes: Buffer): Promise<void> {
-  const parts = bytes.length === 0 || bytes[bytes.length - 1] === 0x0a ? [bytes, SEPARATOR] : [bytes, CRLF, SEPARATOR];
-  const chunk = Buffer.concat(parts);
+// The last write queued on each stream, whichever backend queued it.
+const turns = new WeakMap<Writable, Promise<unknown>>();
+
+/** Run `task` once every message queued on `stream` before it is written. */
+function inTurn(stream: Writable, task: () => Promise<void>): Promise<void> {
+  const run = (turns.get(stream) ?? Promise.resolve()).then(task);
+  turns.set(
+    stream,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+/** One message and its separator: one write when it is in memory, else chunk by chunk as it streams. */
+async function writeMessage(stream: Writable, mime: MimeMessage): Promise<void> {
+  if (mime.isInMemory) {
+    const bytes = await mime.asBytes();
+    await write(stream, Buffer.concat(ends(bytes) ? [bytes, SEPARATOR] : [bytes, CRLF, SEPARATOR]));
+    return;
+  }
+  let last: Buffer = CRLF; // an empty message needs no line end before the separator
+  for await (const chunk of mime.stream() as AsyncIterable<Buffer>) {
+    if (chunk.length === 0) continue;
+    await write(stream, chunk);
+    last = chunk;
+  }
+  await write(stream, ends(last) ? SEPARATOR : Buffer.concat([CRLF, SEPARATOR]));
+}
+
+const ends = (bytes: Buffer) => bytes.length === 0 || bytes[bytes.length - 1] === 0x0a;
+
+/** Resolve when the stream has taken the chunk (after a drain, when it is full). */
+function write(stream: Writable, chunk: Buffer): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    // The callback fires once the stream has taken the chunk (after a drain, when it is full).
     stream.write(chunk, (error) => (error ? reject(error) : resolve()));
   });
 }
