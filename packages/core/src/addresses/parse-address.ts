@@ -109,10 +109,21 @@ interface Scan {
   colon: number;
   semicolon: number;
   firstAngle: number;
+  /** Something other than white space follows the first `<…>` (a phrase, a second address). */
+  trailing: boolean;
 }
 
 function scanEntry(input: string, field: string): Scan {
-  const scan: Scan = { text: '', comments: [], angles: [], at: -1, colon: -1, semicolon: -1, firstAngle: -1 };
+  const scan: Scan = {
+    text: '',
+    comments: [],
+    angles: [],
+    at: -1,
+    colon: -1,
+    semicolon: -1,
+    firstAngle: -1,
+    trailing: false,
+  };
   let quoted = false;
   let start = -1; // inside <…>: where its text starts
   let text = '';
@@ -144,6 +155,7 @@ function scanEntry(input: string, field: string): Scan {
       i = j;
       continue;
     }
+    if (scan.angles.length && start === -1 && c !== ' ' && c !== '\t') scan.trailing = true;
     if (c === '"') quoted = true;
     else if (c === '<') {
       if (scan.firstAngle === -1) scan.firstAngle = text.length;
@@ -232,6 +244,16 @@ export function parseAddress(input: AddressInput, field: string, allowGroup = fa
       throw bad(
         `expected one <address>, found ${angles.length}. Quote a display name that holds '<', ',' or '@', or pass [name, address].`,
       );
+    }
+    // Without <…> the entry is the address alone: addressparser would read '"Ann" "a@evil.example"'
+    // as "Ann a"@evil.example. With it, nothing may follow ('Ann <a@x> more').
+    if (angles.length === 0 && entry.address && scan.text.trim() !== entry.address) {
+      throw bad(
+        'expected an address alone, or a display name and <address>; quote the name (\'"Ann" <a@example.com>\').',
+      );
+    }
+    if (angles.length === 1 && scan.trailing && !isGroup) {
+      throw bad('text after the <address>; put the display name before it, or pass [name, address].');
     }
   }
   if (entry.group && !isGroup) {

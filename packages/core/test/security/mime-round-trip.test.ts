@@ -47,6 +47,12 @@ const bodyLine = fc.oneof(
       '=',
       '=3D',
       '--boundary',
+      // Boundary-shaped lines: ours (=_ and 32 hex), other libraries', a closing delimiter.
+      '--=_',
+      '--=_00112233445566778899aabbccddeeff',
+      '--=_00112233445566778899aabbccddeeff--',
+      '------=_Part_0_1234.5678',
+      '--_000_BOUNDARY_',
     ),
   },
   {

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { EmailMessage, envelopeOf, formatAddress, InvalidAddressError } from '@mail/core';
+import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
+import { toASCII } from 'nodemailer/lib/punycode';
 import { describe, expect, it } from 'vitest';
 import { isolateSettings } from '../support/env.js';
+import { fcParams, runs } from './support/fc-params.js';
 
 isolateSettings();
 
@@ -128,5 +131,68 @@ describe.skipIf(!hasDjango)("the same verdicts as Django's sanitize_address", ()
       }
     });
     expect(ours).toEqual(django);
+  });
+});
+
+// Generated entries mixing display names (plain, quoted, with specials), comments (nested, with
+// addresses), groups and angle addresses: each is refused, or is one mailbox everywhere.
+const word = fc.constantFrom('Ann', 'Bob Smith', 'Zoë', 'x', 'team', 'a@evil.example', 'Doe, J', 'S; J', 'a:b');
+const addr = fc.constantFrom('ann@example.com', 'bob@example.org', 'evil@attacker.example', 'z@bücher.de');
+const comment = fc.oneof(
+  word.map((w) => `(${w})`),
+  addr.map((a) => `(${a})`),
+  fc.tuple(word, addr).map(([w, a]) => `(${w} (${a}))`),
+  fc.constant('(unclosed'),
+);
+const quoted = word.map((w) => `"${w.replace(/["\\]/g, '\\$&')}"`);
+const piece = fc.oneof(
+  word,
+  quoted,
+  comment,
+  addr,
+  addr.map((a) => `<${a}>`),
+  fc.constantFrom(':', ';', ',', ' '),
+);
+const entryArb = fc.oneof(
+  fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join(' ')),
+  fc.tuple(word, fc.array(addr, { minLength: 0, maxLength: 3 })).map(([n, a]) => `${n}: ${a.join(', ')};`),
+  fc
+    .tuple(fc.option(comment), word, fc.option(comment), addr)
+    .map(([c1, n, c2, a]) => `${c1 ?? ''} ${n} ${c2 ?? ''} <${a}>`),
+);
+
+describe('generated entries: refused, or exactly one mailbox in the header and the envelope', () => {
+  it(`${runs(2000)} entries`, async () => {
+    const seen = { refused: 0, built: 0 };
+    await fc.assert(
+      fc.asyncProperty(entryArb, async (input) => {
+        let raw: Buffer;
+        let to: string[];
+        try {
+          const msg = new EmailMessage({ fromEmail: 'app@example.com', to: [input] });
+          raw = await msg.message().asBytes();
+          to = envelopeOf(msg).to;
+        } catch (error) {
+          expect(error, input).toBeInstanceOf(InvalidAddressError);
+          seen.refused++;
+          return;
+        }
+        seen.built++;
+        expect(to, input).toHaveLength(1);
+        // An address without a domain ('Ann', kept as Django keeps it) reads as a name to mailparser.
+        if (!to[0]!.includes('@')) return;
+        const parsed = await simpleParser(raw);
+        const value = (parsed.to as { value: { address?: string; group?: unknown[] }[] }).value;
+        expect(value, input).toHaveLength(1);
+        expect(value[0]!.group, input).toBeUndefined();
+        expect(toASCII(value[0]!.address!)).toBe(to[0]);
+        // An address seen only inside a comment is never the recipient.
+        const outside = input.replace(/\([^()]*(\([^()]*\))?[^()]*\)/g, ' ');
+        expect(outside, input).toContain(to[0]!.replace('xn--bcher-kva', 'bücher'));
+      }),
+      fcParams(runs(2000)),
+    );
+    expect(seen.refused).toBeGreaterThan(50);
+    expect(seen.built).toBeGreaterThan(50);
   });
 });

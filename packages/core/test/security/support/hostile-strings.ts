@@ -57,6 +57,11 @@ export const TRICKY = [
   '\u00a0',
   '\u200b',
   '\ufeff',
+  // Address syntax in text (a group, an address in a comment) and a boundary-shaped line:
+  // plain text in a subject, a value or a display name given as data.
+  'team: a@x.example, evil@attacker.example;',
+  '(evil@attacker.example)',
+  '--=_00112233445566778899aabbccddeeff',
   'x'.repeat(1200),
   'é'.repeat(500),
   'a '.repeat(600),
