@@ -38,6 +38,8 @@ export type ConsoleBackendOptions = CommonBackendOptions & {
  * ```
  */
 export class ConsoleBackend extends BaseEmailBackend {
+  /** The name in send events and delivery reports. */
+  static override readonly backendName: string = 'console';
   /** The options this backend accepts (a mailer entry with any other option is a configuration error). */
   static override readonly optionNames: readonly string[] = ['stream'];
 
