@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { envelopeOf } from '@mail/core';
 import { plainMessage } from './sample-messages.js';
 import type { ConformanceGroup } from './types.js';
 
@@ -31,6 +32,33 @@ export const sendingGroup: ConformanceGroup = {
         ['Conformance message 1', 'Conformance message 2', 'Conformance message 3'],
         'each message delivered once, in order',
       );
+    },
+    'message.delivery reports each message: the Message-ID as delivered, the recipients accepted, the backend': async (
+      env,
+    ) => {
+      const backend = await env.create();
+      const messages = [plainMessage(1), plainMessage(2, { cc: ['cc@example.com'] })];
+      assert.equal(await backend.sendMessages(messages), 2);
+      const delivered = env.capabilities.delivers ? await env.delivered() : [];
+      messages.forEach((message, i) => {
+        const report = message.delivery;
+        assert.ok(report, `message ${i + 1} has no delivery report after the send (message.delivery is null)`);
+        assert.equal(typeof report.backend, 'string', 'delivery.backend must name the backend');
+        assert.ok(report.attempts >= 1, 'delivery.attempts must count at least the one attempt');
+        assert.deepEqual(report.rejected, [], 'nothing was refused');
+        assert.deepEqual(
+          [...report.accepted].sort(),
+          [...envelopeOf(message).to].sort(),
+          'delivery.accepted must list the recipients that took it',
+        );
+        assert.match(report.messageId, /^<[^<>\s]+@[^<>\s]+>$/, 'delivery.messageId must be a Message-ID');
+        // Read from the SMTP fixture, the bytes are those sent (a mailbox may rebuild the message).
+        const received = env.viaSmtp ? delivered[i]?.parsed.messageId : undefined;
+        if (received !== undefined) {
+          const bare = (id: string) => id.replace(/^<|>$/g, '');
+          assert.equal(bare(report.messageId), bare(received), 'delivery.messageId must be the Message-ID delivered');
+        }
+      });
     },
     'any iterable of messages is accepted, and a non-iterable is a TypeError': async (env) => {
       const backend = await env.create();
