@@ -52,6 +52,7 @@ describe('the suite catches broken backends', () => {
     expect(failed).toEqual([
       'one message resolves to 1 and is delivered once',
       'a batch resolves to its size and is delivered in order',
+      'message.delivery reports each message: the Message-ID as delivered, the recipients accepted, the backend',
       'any iterable of messages is accepted, and a non-iterable is a TypeError',
     ]);
   });
