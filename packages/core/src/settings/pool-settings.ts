@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { describeValue } from './describe-value.js';
 
 /** The limits of an SMTP pool (`pool: { … }`, the `emailPool` setting). */
 export interface PoolOptions {
@@ -42,19 +43,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function shown(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 function check(where: Where, key: string | undefined, value: unknown, ok: boolean, what: string): void {
-  if (!ok) throw new ConfigurationError(`${where(key)} must be ${what}; got ${shown(value)}.`);
+  if (!ok) throw new ConfigurationError(`${where(key)} must be ${what}; got ${describeValue(value)}.`);
 }
 
 function noUnknownKey(where: Where, value: Record<string, unknown>, known: string[]): void {

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import { closestName, didYouMean } from './closest-name.js';
 import { type AddressEntry, DEFINITIONS, type MailerConfig, type SettingName } from './definitions.js';
+import { describeValue } from './describe-value.js';
 import { parseEmailUrl } from './email-url.js';
 import { resolvePool, resolveRateLimit } from './pool-settings.js';
 import { resolveRetry } from './retry-options.js';
@@ -27,13 +28,7 @@ function show(name: SettingName, value: unknown): string {
     return shown === MASK ? `a ${typeof value}` : JSON.stringify(shown);
   }
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return describeValue(value);
 }
 
 function wrong(name: SettingName, value: unknown, expected: string): ConfigurationError {
