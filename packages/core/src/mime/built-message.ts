@@ -3,7 +3,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
-import { wrapBase64Bytes, wrappedBase64Length, writeWrappedBase64 } from './encode-body.js';
+import { type Base64Chunk, wrapBase64Bytes, wrappedBase64Length, writeWrappedBase64 } from './encode-body.js';
+
+export type { Base64Chunk } from './encode-body.js';
+
 import type { MimeMessage } from './mime-message.js';
 
 /**
@@ -17,16 +20,6 @@ export interface LazyChunk {
   path?: string;
   /** The stream to read once (kind `readable`). */
   readable?: Readable;
-}
-
-/**
- * Large in-memory content (over 1 MB) whose base64 is written when the message is written:
- * `asBytes()` encodes it straight into the message's buffer (no string of it, no second copy).
- * Like a file of `attachFile`, it is read then, not when the message is built.
- */
-export interface Base64Chunk {
-  kind: 'base64';
-  bytes: Buffer;
 }
 
 /** A piece of the message on the wire: text (UTF-8), bytes, bytes to base64-encode, or content read at send time. */

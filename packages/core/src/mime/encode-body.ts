@@ -1,7 +1,16 @@
 import { Buffer } from 'node:buffer';
 import { ConfigurationError } from '../errors.js';
-import type { Base64Chunk } from './built-message.js';
 import { encodeQuotedPrintable } from './quoted-printable.js';
+
+/**
+ * Large in-memory content (over 1 MB) whose base64 is written when the message is written:
+ * `asBytes()` encodes it straight into the message's buffer (no string of it, no second copy).
+ * Like a file of `attachFile`, it is read then, not when the message is built.
+ */
+export interface Base64Chunk {
+  kind: 'base64';
+  bytes: Buffer;
+}
 
 /** An encoded part body: its Content-Transfer-Encoding and the text that goes on the wire. */
 export interface EncodedBody {
