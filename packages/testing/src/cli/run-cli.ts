@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
+import { type CliIo, explainListenError } from './cli-io.js';
 import { runWeb } from './run-web.js';
+
+export type { CliIo } from './cli-io.js';
+
 import { type DebugServer, startDebugServer } from './start-debug-server.js';
 
 /** Usage text of `mail-debug-server --help`. */
@@ -21,14 +25,6 @@ Options:
 
 Point your app at it:  configure({ emailHost: '127.0.0.1', emailPort: 1025 })
 `;
-
-/** Where the CLI writes and what it reacts to; the real process by default. */
-export interface CliIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-  /** Resolves when the user asks to stop (Ctrl-C). */
-  stopRequested: Promise<unknown>;
-}
 
 /**
  * Run `mail-debug-server` with `argv` (without `node` and the script); resolves to the exit
@@ -87,15 +83,4 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   await server.close();
   io.stdout.write('mail-debug-server stopped.\n');
   return 0;
-}
-
-export function explainListenError(error: unknown, host: string, port: number): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EADDRINUSE')
-    return `port ${port} on ${host} is already in use. Stop the program using it, or pick another port with --port.`;
-  if (code === 'EACCES')
-    return `not allowed to listen on port ${port} on ${host}. Ports below 1024 need privileges; try --port 1025.`;
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-    return `cannot listen on ${host}: no such local address. Try --host 127.0.0.1.`;
-  return `cannot listen on ${host}:${port}: ${(error as Error)?.message ?? String(error)}`;
 }

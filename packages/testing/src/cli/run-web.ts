@@ -1,5 +1,5 @@
 import { type Inbox, isLoopback, startInbox } from '../inbox/start-inbox.js';
-import { type CliIo, explainListenError } from './run-cli.js';
+import { type CliIo, explainListenError } from './cli-io.js';
 
 /** `mail-debug-server --web`: the web inbox until Ctrl-C; resolves to the exit code. */
 export async function runWeb(
